@@ -1,0 +1,23 @@
+"""Train the MNIST and Fashion-MNIST judges from scratch and report their held-out accuracy.
+
+The full profile retrains both (the figures are what a fresh machine gets); the quick profile reports the
+cached judges (training them first if they are missing).
+"""
+
+from pathlib import Path
+
+from course_utils import judges, runtime
+
+
+def run(profile: str, seed: int, out: Path) -> dict:
+    device = runtime.get_device()
+    figures = {}
+    for dataset in ("mnist", "fashion"):
+        if profile == "full":
+            judge = judges.train_judge(dataset, device, seed=seed)
+        else:
+            judge = judges.get_judge(dataset, device)
+        figures[f"{dataset}_source"] = judge.source
+        figures[f"{dataset}_heldout_accuracy"] = round(judge.heldout_accuracy, 4)
+        figures[f"{dataset}_train_seconds"] = round(judge.train_seconds, 1)
+    return figures

@@ -1,0 +1,10 @@
+"""Test-wide settings. They are environment variables, so the notebook kernels that nbval and papermill
+start inherit them too."""
+
+import os
+import tempfile
+
+# The tests always run the quick profile; COURSE_DEVICE is left alone so a GPU job can force cuda.
+os.environ["COURSE_PROFILE"] = "quick"
+# Checkpoints of notebook runs go to a fresh folder, so no test resumes a run left by another.
+os.environ.setdefault("COURSE_RUNS", tempfile.mkdtemp(prefix="course-runs-"))

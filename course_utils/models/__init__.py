@@ -1,0 +1,1 @@
+"""Model families, one file each, written to read like the figures of their papers."""

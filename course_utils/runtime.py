@@ -1,0 +1,123 @@
+"""Where the course runs: device, seeding, profile, parameter checks, Colab detection."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+
+PROFILES = ("quick", "full")
+DEVICES = ("cuda", "mps", "cpu")
+_PACKAGE_PARENT = Path(__file__).resolve().parent.parent
+# A checkout (or editable install) keeps data/ and runs/ beside the package; an installed copy (Colab)
+# keeps them in the working folder.
+REPO_ROOT = _PACKAGE_PARENT if (_PACKAGE_PARENT / "pyproject.toml").exists() else Path.cwd()
+
+
+def get_profile() -> str:
+    """The profile from COURSE_PROFILE: 'full' (default) trains to the promised quality, 'quick' runs in seconds."""
+    profile = os.environ.get("COURSE_PROFILE", "full").strip().lower() or "full"
+    if profile not in PROFILES:
+        raise ValueError(f"COURSE_PROFILE={profile!r} is not a profile; use one of {', '.join(PROFILES)}")
+    return profile
+
+
+def is_quick() -> bool:
+    return get_profile() == "quick"
+
+
+def _available(name: str) -> bool:
+    if name == "cuda":
+        return torch.cuda.is_available()
+    if name == "mps":
+        return getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available()
+    return True
+
+
+def get_device() -> torch.device:
+    """CUDA, then MPS, then CPU; COURSE_DEVICE forces one, and a forced device that is missing is an error.
+
+    The error matters for the GPU CI job: a run that silently fell back to the CPU would pass without
+    testing anything on the GPU.
+    """
+    forced = os.environ.get("COURSE_DEVICE", "").strip().lower()
+    if forced:
+        if forced not in DEVICES:
+            raise ValueError(f"COURSE_DEVICE={forced!r} is not a device; use one of {', '.join(DEVICES)}")
+        if not _available(forced):
+            raise RuntimeError(f"COURSE_DEVICE={forced} was asked for, but this machine has no {forced} device")
+        return torch.device(forced)
+    return torch.device(next(name for name in DEVICES if _available(name)))
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python's, NumPy's and torch's generators (all devices) so a CPU run repeats bitwise."""
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+
+
+def in_colab() -> bool:
+    return "google.colab" in sys.modules
+
+
+def describe() -> dict:
+    """What a notebook's first output shows: versions, device, threads, profile."""
+    device = get_device()
+    info = {
+        "python": sys.version.split()[0],
+        "torch": torch.__version__,
+        "device": str(device),
+        "cpu_threads": torch.get_num_threads(),
+        "profile": get_profile(),
+        "colab": in_colab(),
+    }
+    if device.type == "cuda":
+        info["gpu"] = torch.cuda.get_device_name(device)
+    return info
+
+
+def run_dir(name: str, config: dict) -> Path:
+    """A folder for one training run's checkpoint, named by the notebook and a digest of its settings.
+
+    Different parameters give a different folder, so a resumed run can never pick up weights that were
+    trained with other settings. COURSE_RUNS moves the root (the tests point it at a temporary folder).
+    """
+    root = Path(os.environ.get("COURSE_RUNS", REPO_ROOT / "runs"))
+    digest = hashlib.sha256(json.dumps(config, sort_keys=True, default=str).encode()).hexdigest()[:10]
+    path = root / f"{name}-{digest}"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+_TYPE_NAMES = {int: "an int", float: "a number", bool: "a bool", str: "a string"}
+
+
+def check_param(name: str, value, kind: type, *, low=None, high=None, choices=None):
+    """Validate one notebook parameter; the error says what was given and what is allowed.
+
+    Returns the value (an int given for a float parameter comes back as a float).
+    """
+    ok_type = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value, ok_type = float(value), True
+    if not ok_type:
+        raise ValueError(
+            f"parameter {name} must be {_TYPE_NAMES.get(kind, kind.__name__)}, "
+            f"got {value!r} ({type(value).__name__})"
+        )
+    if choices is not None and value not in choices:
+        allowed = ", ".join(repr(c) for c in choices)
+        raise ValueError(f"parameter {name} must be one of {allowed}; got {value!r}")
+    if low is not None and value < low:
+        raise ValueError(f"parameter {name} must be at least {low}; got {value!r}")
+    if high is not None and value > high:
+        raise ValueError(f"parameter {name} must be at most {high}; got {value!r}")
+    return value
+

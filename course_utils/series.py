@@ -1,0 +1,107 @@
+"""course-run: execute the series (or chosen notebooks) headless with papermill, for instructors.
+
+    course-run                                  # every notebook, full profile, into ./runs/series
+    course-run 01 03 --profile quick --out /tmp/series -p seed 1 -p epochs 3
+
+Executed copies go to --out (never inside notebooks/). A -p parameter is passed to each notebook that has
+it. One line per notebook while it runs, a table at the end; the exit status is 1 if any notebook failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from .runtime import PROFILES, REPO_ROOT
+
+NOTEBOOKS = REPO_ROOT / "notebooks"
+
+
+def parse_value(text: str):
+    """A -p value as papermill's own command line reads it: int, float, bool or None, else the string."""
+    lowered = text.lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    if lowered == "none":
+        return None
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def select(names: list[str], folder: Path) -> list[Path]:
+    """Notebooks by number ('03'), stem ('03_mlp_gan_mnist') or file name; all of them when none is named."""
+    available = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
+    if not names:
+        return available
+    chosen = []
+    for name in names:
+        matches = [p for p in available if name in (p.name, p.stem, p.stem[:2])]
+        if not matches:
+            raise SystemExit(f"course-run: no notebook {name!r} in {folder}; "
+                             f"choose from {', '.join(p.stem for p in available)}")
+        chosen.extend(matches)
+    return chosen
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="course-run", description=__doc__.splitlines()[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    parser.add_argument("notebooks", nargs="*", help="numbers or names of notebooks (default: all)")
+    parser.add_argument("--profile", choices=PROFILES, default="full")
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "runs" / "series",
+                        help="folder for the executed copies")
+    parser.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"))
+    parser.add_argument("--notebook-dir", type=Path, default=NOTEBOOKS, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    import papermill  # imported here: `course-run --help` should not wait for it
+
+    folder = args.notebook_dir.resolve()
+    out = args.out.resolve()
+    if out == folder or folder in out.parents:
+        parser.error(f"--out {args.out} is inside {folder}; executed copies there would be collected as tests")
+    paths = select(args.notebooks, folder)
+    overrides = {name: parse_value(value) for name, value in args.parameter}
+    known = {p: set(papermill.inspect_notebook(str(p))) for p in paths}
+    unused = set(overrides) - set().union(*known.values())
+    if unused:
+        parser.error(f"no chosen notebook has the parameter(s) {', '.join(sorted(unused))}")
+
+    out.mkdir(parents=True, exist_ok=True)
+    os.environ["COURSE_PROFILE"] = args.profile  # the kernels inherit it
+    rows = []
+    for i, path in enumerate(paths, 1):
+        given = {k: v for k, v in overrides.items() if k in known[path]}
+        shown = " ".join(f"{k}={v!r}" for k, v in given.items())
+        print(f"[{i}/{len(paths)}] {path.stem} ({args.profile}{', ' + shown if shown else ''}) ...", flush=True)
+        started = time.perf_counter()
+        try:
+            papermill.execute_notebook(str(path), str(out / path.name), parameters=given, cwd=str(folder),
+                                       progress_bar=False, kernel_name="python3")
+            status = "ok"
+        except papermill.PapermillExecutionError as err:
+            status = f"FAILED: {err.ename}: {err.evalue}"[:160]
+        except Exception as err:  # the kernel died, a file was unreadable, ...
+            status = f"FAILED: {type(err).__name__}: {err}"[:160]
+        seconds = time.perf_counter() - started
+        print(f"    {status} in {seconds:.1f} s", flush=True)
+        rows.append((path.stem, seconds, status))
+
+    width = max(len(r[0]) for r in rows)
+    print(f"\n{'notebook':<{width}}  {'seconds':>8}  status")
+    for name, seconds, status in rows:
+        print(f"{name:<{width}}  {seconds:8.1f}  {status}")
+    failed = sum(not status.startswith("ok") for _, _, status in rows)
+    print(f"\n{len(rows) - failed} ran, {failed} failed; executed copies in {out}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Set up the course on this machine:  bash setup.sh lab   (to open the notebooks)
+#                                      bash setup.sh test  (to run the tests)
+# Installs course_utils (editable) with the chosen extras and, on Debian or Ubuntu, the offline
+# Fashion-MNIST package. Run it inside a virtual environment or conda env if you keep one.
+set -euo pipefail
+extra="${1:-lab}"
+case "$extra" in lab|test) ;; *) echo "usage: bash setup.sh lab|test" >&2; exit 2 ;; esac
+cd "$(dirname "$0")"
+
+# Fashion-MNIST, all 70,000 images, from Debian's archive (no download at run time afterwards).
+if [ ! -d /usr/share/datasets/fashion-mnist ] && command -v apt-get >/dev/null; then
+  if [ "$(id -u)" -eq 0 ]; then as_root=(); elif command -v sudo >/dev/null; then as_root=(sudo); else as_root=(false); fi
+  if "${as_root[@]}" true 2>/dev/null; then
+    echo "Installing Debian's dataset-fashion-mnist (31 MB) ..."
+    "${as_root[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends dataset-fashion-mnist
+  else
+    echo "note: cannot install dataset-fashion-mnist without root; Fashion-MNIST needs it or data/FashionMNIST/raw" >&2
+  fi
+fi
+
+# The browser test (tests/test_browser.py) drives JupyterLab in Debian's headless Chromium through Debian's
+# chromedriver (~440 MB with fonts); under CI it fails rather than skips without them.
+if [ "$extra" = test ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; } && command -v apt-get >/dev/null; then
+  if [ "$(id -u)" -eq 0 ]; then as_root=(); elif command -v sudo >/dev/null; then as_root=(sudo); else as_root=(false); fi
+  if "${as_root[@]}" true 2>/dev/null; then
+    echo "Installing Debian's chromium, chromium-driver and fonts-dejavu-core for the browser test ..."
+    "${as_root[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends \
+      chromium chromium-driver fonts-dejavu-core
+  else
+    echo "note: cannot install chromium and chromium-driver without root; the browser test skips without them" >&2
+  fi
+fi
+
+python -m pip install --quiet --disable-pip-version-check -e ".[$extra]"
+echo "course_utils installed with the [$extra] extra."

@@ -1,0 +1,65 @@
+"""The widgets as students meet them: JupyterLab in a real (headless) Chromium.
+
+Every notebook under notebooks/ whose code calls `widgets.panel(` is found by itself, opened in JupyterLab,
+run with Run All in the quick profile; then each control of each `course-panel` is moved the way a student
+would, and the panel's image must change. Screenshots go to $BROWSER_SCREENSHOTS, or a temporary folder
+that the test prints. Needs Debian's chromium and chromium-driver (bash setup.sh test installs them) and the
+selenium and jupyterlab packages: it skips without them, except under CI (CI set), where it fails instead.
+"""
+
+from pathlib import Path
+
+import labbrowser
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+REPO = Path(__file__).resolve().parent.parent
+NOTEBOOKS = labbrowser.notebooks_with_panels(REPO / "notebooks")
+
+
+@pytest.fixture(scope="session")
+def browser_bits():
+    labbrowser.require_browser()
+
+
+@pytest.fixture(scope="session")
+def lab(browser_bits, tmp_path_factory):
+    """JupyterLab serving the repository, started once, stopped by its pid at the end."""
+    workdir = tmp_path_factory.mktemp("jupyterlab")
+    runs = tmp_path_factory.mktemp("browser-runs")
+    server = labbrowser.start_lab(REPO, workdir, env={"COURSE_PROFILE": "quick", "COURSE_RUNS": str(runs)})
+    yield server
+    labbrowser.stop_lab(server)
+
+
+@pytest.fixture(scope="session")
+def screenshots(browser_bits, tmp_path_factory):
+    return labbrowser.screenshots_folder(tmp_path_factory.mktemp("browser-screenshots"))
+
+
+def test_notebooks_with_panels_are_found(tmp_path):
+    """The discovery the browser test relies on: a panel call in a code cell counts, one in prose does not."""
+    nbformat.write(new_notebook(cells=[new_code_cell("p = widgets.panel(render, controls)")]), tmp_path / "02_b.ipynb")
+    prose = new_markdown_cell("call `widgets.panel(render, ...)`")
+    nbformat.write(new_notebook(cells=[prose]), tmp_path / "01_a.ipynb")
+    nbformat.write(new_notebook(cells=[new_code_cell("x = widgets.panel(f, c)")]), tmp_path / "00_c.ipynb")
+    assert [p.name for p in labbrowser.notebooks_with_panels(tmp_path)] == ["00_c.ipynb", "02_b.ipynb"]
+
+
+def test_missing_browser_skips_here_and_fails_under_ci(monkeypatch, tmp_path):
+    monkeypatch.setattr(labbrowser, "CHROMEDRIVER", tmp_path / "no-chromedriver")
+    with pytest.raises(pytest.skip.Exception, match="no-chromedriver"):
+        labbrowser.require_browser({})
+    with pytest.raises(pytest.fail.Exception, match="CI is set"):
+        labbrowser.require_browser({"CI": "true"})
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_every_control_changes_its_panel(notebook, lab, screenshots, capsys):
+    report = labbrowser.check_notebook(lab, notebook, screenshots)
+    with capsys.disabled():
+        print(f"\n[browser] {report}")
+    assert report.moves, f"{notebook.name}: no control was moved"
+    assert not lab.saved(notebook), f"JupyterLab saved {notebook.name} (outputs in a committed notebook)"

@@ -1,0 +1,69 @@
+import numpy as np
+import pytest
+import torch
+
+from course_utils import metrics, toy2d
+
+
+class FakeJudge:
+    """Predicts the class stored in the image's first pixel; its features are the flattened image."""
+
+    class_names = tuple(str(i) for i in range(4))
+
+    def predict(self, images):
+        return images[:, 0, 0, 0].round().long()
+
+    def features(self, images):
+        return images.reshape(len(images), -1)
+
+
+def images_of(classes):
+    x = torch.zeros(len(classes), 1, 2, 2)
+    x[:, 0, 0, 0] = torch.tensor(classes, dtype=torch.float32)
+    return x
+
+
+def test_conditional_accuracy_and_confusion():
+    judge = FakeJudge()
+    images, asked = images_of([0, 1, 2, 2]), torch.tensor([0, 1, 2, 3])
+    assert metrics.conditional_accuracy(judge, images, asked) == 0.75
+    confusion = metrics.confusion_matrix(judge, images, asked)
+    assert confusion[3, 2] == 1.0 and confusion[0, 0] == 1.0 and confusion[3, 3] == 0.0
+    assert np.allclose(confusion.sum(1), 1)
+
+
+def test_class_histogram_shows_collapse():
+    hist = metrics.class_histogram(FakeJudge(), images_of([1, 1, 1, 3]))
+    assert hist.tolist() == [0.0, 0.75, 0.0, 0.25]
+
+
+def test_mean_pairwise_distance_excludes_self_pairs():
+    x = torch.tensor([[0.0, 0.0], [3.0, 4.0]])
+    assert metrics.mean_pairwise_distance(x) == pytest.approx(5.0)
+
+
+def test_diversity_of_a_collapsed_generator_is_zero():
+    real = torch.randn(200, 1, 2, 2)
+    collapsed = real[:1].repeat(200, 1, 1, 1)
+    assert metrics.diversity(FakeJudge(), collapsed, real) == pytest.approx(0.0)
+    assert metrics.diversity(FakeJudge(), real.flip(0), real) == pytest.approx(1.0)
+
+
+def test_frechet_distance_of_known_gaussians():
+    g = torch.Generator().manual_seed(0)
+    a = torch.randn(20_000, 3, generator=g)
+    b = torch.randn(20_000, 3, generator=g) * 2 + torch.tensor([1.0, 0.0, 0.0])
+    # ||mu||^2 = 1; Tr(I + 4I - 2 * 2I) = 3
+    assert metrics.frechet_distance(a, b) == pytest.approx(4.0, rel=0.05)
+    assert metrics.frechet_distance(a, a) == pytest.approx(0.0, abs=1e-6)
+
+
+def test_mode_metrics_on_the_ring():
+    ring = toy2d.ring8(4000, std=0.02)
+    assert metrics.high_quality_fraction(ring.points, ring.modes, ring.mode_std) > 0.99
+    assert metrics.modes_covered(ring.points, ring.modes, ring.mode_std) == 8
+    collapsed = ring.points[torch.cdist(ring.points, ring.modes).argmin(1) < 3]
+    assert metrics.modes_covered(collapsed, ring.modes, ring.mode_std) == 3
+    off = ring.points * 0.5  # everything between the modes
+    assert metrics.high_quality_fraction(off, ring.modes, ring.mode_std) == 0.0
+    assert metrics.mode_counts(off, ring.modes, ring.mode_std).sum() == 0

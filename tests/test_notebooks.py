@@ -1,0 +1,88 @@
+"""Every notebook under notebooks/ is found by itself and checked: hygiene, parameters, papermill runs.
+
+(`pytest --nbval`, set in pyproject's addopts, executes each notebook as well.)
+"""
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import papermill
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+IDS = [p.stem for p in NOTEBOOKS]
+
+
+def code_cells(path):
+    return [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+
+
+def test_the_series_is_there():
+    assert NOTEBOOKS, "no notebooks found under notebooks/"
+    assert IDS[0] == "00_setup_and_tour"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_committed_without_outputs(path):
+    result = subprocess.run([sys.executable, "-m", "nbstripout", "--verify", str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, f"{path.name} has outputs; run nbstripout on it ({result.stdout}{result.stderr})"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_metadata(path):
+    nb = json.loads(path.read_text())
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    assert "papermill" not in nb["metadata"]
+    assert all("papermill" not in c.get("metadata", {}) for c in nb["cells"])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_first_code_cell_installs_only_on_colab(path):
+    first = code_cells(path)[0].source
+    assert 'if "google.colab" in sys.modules:' in first, "the first code cell must install the package on Colab only"
+    guarded = first.split('if "google.colab" in sys.modules:')[1]
+    assert "pip install" in guarded
+    # Everything outside the guard is harmless here: run it as Python (the pip line is IPython syntax).
+    outside = first.split('if "google.colab" in sys.modules:')[0]
+    exec(compile(outside, path.name, "exec"), {})
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_one_parameters_cell_documented(path):
+    tagged = [c for c in code_cells(path) if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1, f"{path.name}: {len(tagged)} cells tagged parameters, want exactly 1"
+    assigned = {t.id for node in ast.parse(tagged[0].source).body if isinstance(node, (ast.Assign, ast.AnnAssign))
+                for t in ([node.target] if isinstance(node, ast.AnnAssign) else node.targets)}
+    inspected = papermill.inspect_notebook(str(path))
+    assert set(inspected) == assigned
+    assert "seed" in inspected, "every notebook takes a seed parameter"
+    for name, info in inspected.items():
+        assert info["help"], f"{path.name}: parameter {name} has no help comment"
+        assert info["inferred_type_name"] != "None", f"{path.name}: parameter {name} has no type annotation"
+
+
+def run_papermill(path, tmp_path, **parameters):
+    names = set(papermill.inspect_notebook(str(path)))
+    unknown = set(parameters) - names
+    assert not unknown, f"{path.name} has no parameter(s) {unknown}; it has {sorted(names)}"
+    return papermill.execute_notebook(str(path), str(tmp_path / path.name), parameters=parameters,
+                                      cwd=str(path.parent), progress_bar=False, kernel_name="python3")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_papermill_quick_with_a_parameter_overridden(path, tmp_path):
+    nb = run_papermill(path, tmp_path, seed=3)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert injected and "seed = 3" in injected[0].source
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_bad_parameter_is_refused_with_a_clear_message(path, tmp_path):
+    with pytest.raises(papermill.PapermillExecutionError) as failure:
+        run_papermill(path, tmp_path, seed=-1)
+    assert "parameter seed must be at least 0; got -1" in str(failure.value)

@@ -1,0 +1,25 @@
+"""The README is the front door: its commands, notebook table and Colab links must match the repository."""
+
+import re
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+README = (REPO / "README.md").read_text()
+SLUG = "gan-course/gan-course-companion"
+NOTEBOOKS = sorted(p.name for p in (REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def test_every_notebook_has_a_row_with_a_working_colab_link():
+    links = re.findall(rf"https://colab\.research\.google\.com/github/{SLUG}/blob/main/(notebooks/[^)\s]+)", README)
+    assert sorted(Path(link).name for link in links) == NOTEBOOKS
+    assert all((REPO / link).is_file() for link in links)
+
+
+def test_colab_cells_install_from_the_same_repository():
+    for name in NOTEBOOKS:
+        assert f"git+https://github.com/{SLUG}" in (REPO / "notebooks" / name).read_text(), name
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    command = re.search(r"^(bash setup\.sh test .*?)\s+#", README, re.M).group(1).strip()
+    assert command in (REPO / ".ci" / "run").read_text()

@@ -1,0 +1,108 @@
+import pytest
+import torch
+
+from course_utils import runtime
+
+
+def test_profile_defaults_to_full(monkeypatch):
+    monkeypatch.delenv("COURSE_PROFILE", raising=False)
+    assert runtime.get_profile() == "full"
+    assert not runtime.is_quick()
+
+
+def test_profile_quick(monkeypatch):
+    monkeypatch.setenv("COURSE_PROFILE", "Quick")
+    assert runtime.is_quick()
+
+
+def test_unknown_profile_is_an_error(monkeypatch):
+    monkeypatch.setenv("COURSE_PROFILE", "fast")
+    with pytest.raises(ValueError, match="'fast' is not a profile; use one of quick, full"):
+        runtime.get_profile()
+
+
+def test_device_falls_back_to_cpu(monkeypatch):
+    monkeypatch.delenv("COURSE_DEVICE", raising=False)
+    monkeypatch.setattr(runtime, "_available", lambda name: name == "cpu")
+    assert runtime.get_device() == torch.device("cpu")
+
+
+def test_device_prefers_cuda_then_mps(monkeypatch):
+    monkeypatch.delenv("COURSE_DEVICE", raising=False)
+    monkeypatch.setattr(runtime, "_available", lambda name: name in ("mps", "cpu"))
+    assert runtime.get_device().type == "mps"
+    monkeypatch.setattr(runtime, "_available", lambda name: True)
+    assert runtime.get_device().type == "cuda"
+
+
+def test_forced_device_that_is_missing_is_an_error(monkeypatch):
+    monkeypatch.setenv("COURSE_DEVICE", "cuda")
+    monkeypatch.setattr(runtime, "_available", lambda name: name == "cpu")
+    with pytest.raises(RuntimeError, match="COURSE_DEVICE=cuda was asked for, but this machine has no cuda device"):
+        runtime.get_device()
+
+
+def test_forced_cpu(monkeypatch):
+    monkeypatch.setenv("COURSE_DEVICE", "cpu")
+    assert runtime.get_device() == torch.device("cpu")
+
+
+def test_unknown_device_is_an_error(monkeypatch):
+    monkeypatch.setenv("COURSE_DEVICE", "tpu")
+    with pytest.raises(ValueError, match="'tpu' is not a device"):
+        runtime.get_device()
+
+
+def test_seeding_repeats_every_generator():
+    import random
+
+    import numpy as np
+
+    def draw():
+        return random.random(), np.random.rand(), torch.rand(1).item()
+
+    runtime.seed_everything(7)
+    first = draw()
+    runtime.seed_everything(7)
+    assert draw() == first
+    runtime.seed_everything(8)
+    assert draw() != first
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "limits", "message"),
+    [
+        (-1, int, {"low": 0}, "parameter x must be at least 0; got -1"),
+        (11, int, {"high": 10}, "parameter x must be at most 10; got 11"),
+        (2.5, int, {}, "parameter x must be an int, got 2.5 (float)"),
+        (True, int, {}, "parameter x must be an int, got True (bool)"),
+        ("adam", str, {"choices": ("sgd", "momentum")}, "parameter x must be one of 'sgd', 'momentum'; got 'adam'"),
+        ("1", float, {}, "parameter x must be a number, got '1' (str)"),
+    ],
+)
+def test_check_param_says_what_was_given_and_what_is_allowed(value, kind, limits, message):
+    with pytest.raises(ValueError) as err:
+        runtime.check_param("x", value, kind, **limits)
+    assert str(err.value) == message
+
+
+def test_check_param_accepts_and_converts():
+    assert runtime.check_param("lr", 1, float, low=0) == 1.0
+    assert isinstance(runtime.check_param("lr", 1, float), float)
+    assert runtime.check_param("opt", "sgd", str, choices=("sgd",)) == "sgd"
+
+
+def test_run_dir_depends_on_the_settings(monkeypatch, tmp_path):
+    monkeypatch.setenv("COURSE_RUNS", str(tmp_path))
+    a = runtime.run_dir("03", {"lr": 1e-3, "epochs": 2})
+    assert a == runtime.run_dir("03", {"epochs": 2, "lr": 1e-3})
+    assert a != runtime.run_dir("03", {"lr": 2e-3, "epochs": 2})
+    assert a.parent == tmp_path and a.is_dir()
+
+
+def test_colab_detection(monkeypatch):
+    import sys
+
+    assert not runtime.in_colab()
+    monkeypatch.setitem(sys.modules, "google.colab", object())
+    assert runtime.in_colab()

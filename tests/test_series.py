@@ -1,0 +1,62 @@
+"""course-run, on two tiny notebooks made by the test (the real series runs in test_notebooks)."""
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from course_utils import series
+
+
+def make_notebook(path, body):
+    nb = new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [new_code_cell("seed: int = 0  # a seed\nsteps: int = 1  # steps", metadata={"tags": ["parameters"]}),
+                new_code_cell(body)]
+    nbformat.write(nb, path)
+
+
+@pytest.fixture
+def folder(tmp_path):
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    make_notebook(nbs / "01_fine.ipynb", "import os\nassert os.environ['COURSE_PROFILE'] == 'quick'\nprint(seed * 2)")
+    make_notebook(nbs / "02_broken.ipynb", "assert steps < 5, f'steps is {steps}'")
+    return nbs
+
+
+def test_parse_value():
+    assert series.parse_value("3") == 3 and series.parse_value("0.5") == 0.5
+    assert series.parse_value("True") is True and series.parse_value("adam") == "adam"
+
+
+def test_runs_chosen_notebooks_with_a_parameter(folder, tmp_path, capsys):
+    out = tmp_path / "out"
+    code = series.main(["01", "--profile", "quick", "--out", str(out), "-p", "seed", "21",
+                        "--notebook-dir", str(folder)])
+    text = capsys.readouterr().out
+    assert code == 0
+    assert "[1/1] 01_fine (quick, seed=21) ..." in text and "1 ran, 0 failed" in text
+    executed = nbformat.read(out / "01_fine.ipynb", as_version=4)
+    assert "42" in executed.cells[-1].outputs[0]["text"]
+
+
+def test_a_failing_notebook_fails_the_run_and_the_others_still_run(folder, tmp_path, capsys):
+    code = series.main(["--profile", "quick", "--out", str(tmp_path / "out"), "-p", "steps", "9",
+                        "--notebook-dir", str(folder)])
+    text = capsys.readouterr().out
+    assert code == 1
+    assert "FAILED: AssertionError: steps is 9" in text
+    table = text.split("seconds  status")[1]
+    assert "01_fine" in table and "02_broken" in table and "1 ran, 1 failed" in text
+
+
+def test_refuses_an_output_folder_inside_notebooks(folder):
+    with pytest.raises(SystemExit):
+        series.main(["--out", str(folder / "executed"), "--notebook-dir", str(folder)])
+
+
+def test_unknown_notebook_and_parameter(folder, tmp_path):
+    with pytest.raises(SystemExit, match="no notebook '09'"):
+        series.main(["09", "--out", str(tmp_path), "--notebook-dir", str(folder)])
+    with pytest.raises(SystemExit):
+        series.main(["-p", "learning_rate", "1", "--out", str(tmp_path), "--notebook-dir", str(folder)])

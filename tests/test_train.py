@@ -1,0 +1,191 @@
+import os
+import signal
+
+import pytest
+import torch
+import torch.nn as nn
+
+from course_utils import losses, train
+from course_utils.batches import TensorBatches
+from course_utils.runtime import seed_everything
+
+EPOCHS, BATCH = 3, 16
+
+
+class TinyGAN:
+    """A real (small) GAN on 2-D points: what the trainer must be able to stop and resume exactly."""
+
+    def __init__(self, seed=0):
+        fixed = torch.Generator().manual_seed(0)  # the same data and latent batch in every "process"
+        self.data = torch.randn(64, 2, generator=fixed) * 0.5 + 2
+        self.fixed_z = torch.randn(8, 2, generator=fixed)
+        seed_everything(seed)
+        self.G = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Dropout(0.1), nn.Linear(16, 2))
+        self.D = nn.Sequential(nn.Linear(2, 16), nn.LeakyReLU(0.2), nn.Linear(16, 1))
+        self.opt_g = torch.optim.Adam(self.G.parameters(), lr=1e-2)
+        self.opt_d = torch.optim.Adam(self.D.parameters(), lr=1e-2)
+        self.batches = TensorBatches(self.data, batch_size=BATCH, seed=seed)
+        self.calls = 0
+        self.on_step = None
+
+    def step(self, real):
+        self.calls += 1
+        if self.on_step:
+            self.on_step(self.calls)
+        z = torch.randn(len(real), 2)  # the global RNG: resuming must restore it
+        d = losses.d_loss(self.D(real).squeeze(1), self.D(self.G(z).detach()).squeeze(1))
+        self.opt_d.zero_grad()
+        d.backward()
+        self.opt_d.step()
+        g = losses.g_loss_non_saturating(self.D(self.G(torch.randn(len(real), 2))).squeeze(1))
+        self.opt_g.zero_grad()
+        g.backward()
+        self.opt_g.step()
+        return {"d_loss": d, "g_loss": g}
+
+    def sample(self):
+        with train.evaluating(self.G):
+            return self.G(self.fixed_z)
+
+    def run(self, checkpoint=None, **kwargs):
+        options = dict(epochs=EPOCHS, models={"G": self.G, "D": self.D},
+                       optimizers={"G": self.opt_g, "D": self.opt_d}, checkpoint=checkpoint,
+                       checkpoint_every=3, sample_fn=self.sample, sample_every=4)
+        options.update(kwargs)
+        return train.train(self.step, self.batches, **options)
+
+    def weights(self):
+        return [p.detach().clone() for p in [*self.G.parameters(), *self.D.parameters()]]
+
+
+def interrupt_at(step):
+    def fire(call):
+        if call == step:
+            os.kill(os.getpid(), signal.SIGINT)  # what Ctrl-C or Jupyter's interrupt button sends
+    return fire
+
+
+def interrupted_then_resumed(tmp_path, stop_at=6):
+    path = tmp_path / "run.pt"
+    first = TinyGAN()
+    first.on_step = interrupt_at(stop_at)
+    history = first.run(path)
+    assert history.interrupted and history.steps[-1] == stop_at
+    second = TinyGAN(seed=123)  # a fresh process: other initial weights and RNG state, all to be replaced
+    return second, second.run(path)
+
+
+def test_uninterrupted_run_trains_and_records():
+    gan = TinyGAN()
+    history = gan.run()
+    assert history.steps == list(range(1, 13))
+    assert set(history.scalars) == {"d_loss", "g_loss"} and len(history.scalars["d_loss"]) == 12
+    assert [s for s, _ in history.snapshots] == [0, 4, 8, 12]
+    assert history.snapshots[0][1].shape == (8, 2)
+    assert not history.interrupted and history.seconds > 0
+
+
+def test_interrupted_and_resumed_run_is_bitwise_equal(tmp_path):
+    reference = TinyGAN()
+    ref_history = reference.run()
+    resumed, history = interrupted_then_resumed(tmp_path)
+    assert not history.interrupted
+    for a, b in zip(reference.weights(), resumed.weights(), strict=True):
+        assert torch.equal(a, b)
+    assert history.scalars == ref_history.scalars
+    assert history.steps == ref_history.steps
+    assert all(torch.equal(a[1], b[1]) for a, b in zip(history.snapshots, ref_history.snapshots, strict=True))
+
+
+@pytest.mark.parametrize("part", ["rng", "optimizers", "batches", "models"])
+def test_resume_is_no_longer_exact_when_a_part_of_the_state_is_left_out(tmp_path, monkeypatch, part):
+    """Guards the test above: it would fail if the checkpoint forgot any of these parts."""
+    reference = TinyGAN()
+    reference.run()
+    monkeypatch.setitem(train._RESTORERS, part, lambda run, ckpt: None)
+    resumed, _ = interrupted_then_resumed(tmp_path)
+    assert any(not torch.equal(a, b) for a, b in zip(reference.weights(), resumed.weights(), strict=True))
+
+
+def test_a_finished_run_is_not_trained_again(tmp_path):
+    path = tmp_path / "run.pt"
+    TinyGAN().run(path)
+    again = TinyGAN()
+    history = again.run(path)
+    assert again.calls == 0 and history.steps[-1] == EPOCHS * 4
+
+
+def test_nan_loss_stops_with_the_step_and_keeps_the_last_good_checkpoint(tmp_path):
+    path = tmp_path / "run.pt"
+    gan = TinyGAN()
+    original = gan.step
+
+    def poisoned(real):
+        logs = original(real)
+        if gan.calls == 8:
+            logs["d_loss"] = torch.tensor(float("nan"))
+        return logs
+
+    gan.step = poisoned
+    with pytest.raises(train.DivergenceError, match=r"d_loss became nan at step 8; .*last good checkpoint \(step 6\)"):
+        gan.run(path)
+    assert train.load_checkpoint(path)["step"] == 6
+
+
+def test_corrupt_checkpoint_is_a_clear_error_and_left_untouched(tmp_path):
+    path = tmp_path / "run.pt"
+    TinyGAN().run(path, epochs=1)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])  # truncated, as by a full disk
+    with pytest.raises(train.CheckpointError, match="unreadable .*left as it is"):
+        TinyGAN().run(path)
+    assert path.read_bytes() == data[: len(data) // 2]
+
+
+def test_foreign_file_is_refused(tmp_path):
+    path = tmp_path / "run.pt"
+    torch.save({"weights": torch.zeros(3)}, path)
+    with pytest.raises(train.CheckpointError, match="not a course_utils training checkpoint"):
+        TinyGAN().run(path)
+
+
+def test_checkpoint_of_another_model_is_refused(tmp_path):
+    path = tmp_path / "run.pt"
+    TinyGAN().run(path, epochs=1)
+    other = TinyGAN()
+    other.G = nn.Sequential(nn.Linear(2, 32), nn.ReLU(), nn.Linear(32, 2))
+    other.opt_g = torch.optim.Adam(other.G.parameters())
+    before = path.read_bytes()
+    with pytest.raises(train.CheckpointError, match="does not fit model 'G'"):
+        other.run(path)
+    assert path.read_bytes() == before
+
+
+def test_checkpoint_is_written_atomically(tmp_path, monkeypatch):
+    path = tmp_path / "run.pt"
+    TinyGAN().run(path, epochs=1)
+    good = path.read_bytes()
+
+    def crash(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(train.torch, "save", crash)
+    with pytest.raises(OSError):
+        TinyGAN().run(path, epochs=2)
+    assert path.read_bytes() == good
+
+
+def test_eval_fn_is_logged_with_seconds():
+    gan = TinyGAN()
+    history = gan.run(eval_fn=lambda: {"mean_x": gan.sample()[:, 0].mean().item()}, eval_every=6)
+    assert [e[0] for e in history.evaluations] == [0, 6, 12]
+    assert history.evaluations[0][1] == 0 and history.evaluations[-1][1] > 0
+    assert set(history.evaluations[-1][2]) == {"mean_x"}
+
+
+def test_evaluating_restores_modes():
+    net = nn.Sequential(nn.Dropout(0.5))
+    net.train()
+    with train.evaluating(net):
+        assert not net.training and not torch.is_grad_enabled()
+    assert net.training

@@ -1,0 +1,71 @@
+import ipywidgets
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
+from course_utils import viz, widgets
+
+matplotlib.use("Agg")
+
+
+def test_tile_places_each_image_in_its_cell():
+    images = torch.stack([torch.full((1, 4, 4), v) for v in (-1.0, 0.0, 1.0)])
+    canvas = viz.tile(images, nrow=2, padding=1, pad_value=0.5)
+    assert canvas.shape == (1 + 2 * 5, 1 + 2 * 5, 1)
+    assert canvas[1:5, 1:5].max() == 0.0  # -1 maps to black
+    assert np.allclose(canvas[1:5, 6:10], 0.5)  # 0 maps to mid grey
+    assert canvas[6:10, 1:5].min() == 1.0  # +1 maps to white
+    assert np.allclose(canvas[6:10, 6:10], 0.5)  # the empty cell keeps the padding value
+
+
+def test_figures_are_returned_not_shown():
+    before = len(plt.get_fignums())
+    figs = [
+        viz.image_grid(torch.zeros(20, 1, 8, 8), nrow=10, row_labels=["a", "b"], title="t"),
+        viz.image_grid(torch.zeros(4, 3, 8, 8), nrow=2),
+        viz.snapshot_strip([(0, torch.zeros(4, 1, 8, 8)), (10, torch.ones(4, 1, 8, 8))]),
+        viz.curves({"loss": np.linspace(1, 0, 50)}, smooth=5, hlines={"target": 0.5}),
+        viz.field_2d(lambda p: torch.sigmoid(p[:, 0]), (-2, 2), (-2, 2), points={"fake": torch.randn(10, 2)},
+                     arrows=(torch.zeros(3, 2), torch.ones(3, 2)), resolution=20),
+    ]
+    assert all(isinstance(f, plt.Figure) for f in figs)
+    assert len(plt.get_fignums()) == before + len(figs)
+    png = viz.figure_png(figs[0])
+    assert png.startswith(b"\x89PNG") and len(plt.get_fignums()) == before + len(figs) - 1
+    for f in figs[1:]:
+        plt.close(f)
+
+
+def test_field_2d_evaluates_the_function_on_the_grid():
+    seen = []
+    fig = viz.field_2d(lambda p: seen.append(p) or p[:, 0] * 0, (0, 1), (0, 2), resolution=11)
+    grid = seen[0]
+    assert grid.shape == (121, 2) and grid[:, 0].min() == 0 and grid[:, 1].max() == 2
+    plt.close(fig)
+
+
+def render_square(size, colour="red"):
+    fig, ax = plt.subplots(figsize=(2, 2))
+    ax.add_patch(plt.Rectangle((0, 0), size, size, color=colour))
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 10)
+    return fig
+
+
+def test_panel_redraws_when_a_control_moves():
+    slider = ipywidgets.IntSlider(value=2, min=1, max=9)
+    box = widgets.panel(render_square, {"size": slider}, css_class="t-panel")
+    first = bytes(box.image.value)
+    assert first.startswith(b"\x89PNG")
+    slider.value = 8
+    assert bytes(box.image.value) != first
+    assert {"course-panel", "t-panel"} <= set(box._dom_classes)
+    assert "t-panel-size" in slider._dom_classes
+
+
+def test_static_views_shows_each_setting():
+    fig = widgets.static_views(render_square, [{"size": 2}, {"size": 8, "colour": "blue"}])
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles == ["size=2", "size=8, colour=blue"]
+    plt.close(fig)
