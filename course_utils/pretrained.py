@@ -1,16 +1,26 @@
-"""Pretrained weights that ship with the package, checked by SHA-256 before they are loaded.
+"""Pretrained runs that ship with the package, checked by SHA-256 before they are loaded.
 
-The weights were produced by the project's own full-profile runs (`export`, called by the benchmarks with
---export-weights); `course_utils/weights/manifest.json` records each file's digest, size and provenance.
-A notebook with `pretrained=True` loads them instead of training; a missing or damaged file is an error
-that says so, and the notebook's fallback is to train.
+A notebook run with `pretrained=True` skips training: `train(..., pretrained=True)` loads the weights and the
+training history of the project's own full-profile run with the same settings, instead of training. They
+were exported from that run's final checkpoints with
+
+    COURSE_RUNS=/tmp/runs course-run --profile full          # train every notebook once
+    python -m course_utils.pretrained export /tmp/runs       # keep what the notebooks need, in float16
+
+`course_utils/weights/manifest.json` records each file's digest and size, and the full-profile parameters of
+each notebook. A missing or damaged file, or settings that no shipped run used, is an error that says so;
+the fallback is to train (`pretrained=False`).
 """
 
 from __future__ import annotations
 
+import argparse
+import ast
 import hashlib
 import json
 import os
+import re
+import sys
 from pathlib import Path
 
 import torch
@@ -22,39 +32,104 @@ class PretrainedError(RuntimeError):
     """Weights that are missing, damaged or do not fit the model."""
 
 
-def _manifest(folder: Path) -> dict:
-    path = folder / "manifest.json"
-    return json.loads(path.read_text()) if path.exists() else {}
-
-
 def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def export(name: str, models: dict[str, torch.nn.Module], info: dict, folder: Path = WEIGHTS_DIR) -> dict:
-    """Save the models' weights as NAME.pt and record digest, size and `info` (how they were made)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.pt"
-    torch.save({k: {p: t.detach().cpu() for p, t in m.state_dict().items()} for k, m in models.items()}, path)
-    entry = {"file": path.name, "sha256": sha256(path), "bytes": path.stat().st_size, **info}
-    manifest = _manifest(folder)
-    manifest[name] = entry
+def _manifest(folder: Path | None) -> dict:
+    path = (folder or WEIGHTS_DIR) / "manifest.json"
+    manifest = json.loads(path.read_text()) if path.exists() else {}
+    return {"runs": manifest.get("runs", {}), "settings": manifest.get("settings", {})}
+
+
+def _write_manifest(folder: Path, manifest: dict) -> None:
     tmp = folder / "manifest.json.tmp"
-    tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     os.replace(tmp, folder / "manifest.json")
+
+
+def run_name(checkpoint: Path) -> str:
+    """A run is named by its folder (notebook and digest of its settings) and its checkpoint's stem."""
+    checkpoint = Path(checkpoint)
+    return f"{checkpoint.parent.name}/{checkpoint.stem}"
+
+
+def _half(value):
+    """Floating tensors to float16 (halves the size; a GAN's weights lose nothing visible), the rest as is."""
+    if torch.is_tensor(value):
+        return value.half() if value.is_floating_point() else value
+    if isinstance(value, dict):
+        return {k: _half(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_half(v) for v in value]
+    return value
+
+
+def _float(value):
+    if torch.is_tensor(value):
+        return value.float() if value.is_floating_point() else value
+    if isinstance(value, dict):
+        return {k: _float(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_float(v) for v in value]
+    return value
+
+
+def export_run(checkpoint: Path, notebook: str, folder: Path | None = None) -> dict:
+    """Keep a finished training checkpoint's models and history (not its optimizers or RNG) as a shipped run."""
+    folder = folder or WEIGHTS_DIR
+    ckpt = torch.load(checkpoint, map_location="cpu", weights_only=True)
+    name = run_name(checkpoint)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / (name.replace("/", "__") + ".pt")
+    torch.save({"name": name, "step": ckpt["step"], "models": _half(ckpt["models"]),
+                "history": _half(ckpt["history"])}, path)
+    entry = {"file": path.name, "sha256": sha256(path), "bytes": path.stat().st_size, "notebook": notebook,
+             "step": ckpt["step"], "train_seconds": round(ckpt["history"]["seconds"], 1)}
+    manifest = _manifest(folder)
+    manifest["runs"][name] = entry
+    _write_manifest(folder, manifest)
     return entry
 
 
-def available(folder: Path = WEIGHTS_DIR) -> dict:
-    """name -> manifest entry, for every shipped set of weights."""
-    return _manifest(folder)
+def record_settings(notebook: str, parameters: dict, folder: Path | None = None) -> None:
+    """The parameters a notebook's shipped runs were trained with (its full-profile defaults)."""
+    folder = folder or WEIGHTS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest = _manifest(folder)
+    manifest["settings"][notebook] = parameters
+    _write_manifest(folder, manifest)
 
 
-def load(name: str, models: dict[str, torch.nn.Module], folder: Path = WEIGHTS_DIR) -> dict:
-    """Load NAME's weights into `models` after checking the file's SHA-256; returns its manifest entry."""
-    entry = _manifest(folder).get(name)
+def shipped_settings(notebook: str, given: dict, folder: Path | None = None) -> dict:
+    """The shipped settings of `notebook`, printing each one that differs from the `given` parameters.
+
+    A notebook calls `globals().update(shipped_settings(name, globals()))` when `pretrained` is set, so
+    that every later cell builds and names its runs exactly as the run that made the weights did.
+    """
+    shipped = _manifest(folder)["settings"].get(notebook)
+    if shipped is None:
+        raise PretrainedError(f"no pretrained runs ship for {notebook}; set pretrained=False to train")
+    changed = {k: v for k, v in shipped.items() if given.get(k) != v}
+    if changed:
+        print("pretrained: using the settings the shipped weights were trained with: "
+              + ", ".join(f"{k}={v!r} (was {given.get(k)!r})" for k, v in changed.items()))
+    return shipped
+
+
+def available(folder: Path | None = None) -> dict:
+    """run name -> manifest entry, for every shipped run."""
+    return _manifest(folder)["runs"]
+
+
+def load_run(checkpoint: Path, models: dict[str, torch.nn.Module], history, folder: Path | None = None) -> dict:
+    """Load the shipped run that `checkpoint` would hold into `models` and `history`, after checking its SHA-256."""
+    folder = folder or WEIGHTS_DIR
+    name = run_name(checkpoint)
+    entry = available(folder).get(name)
     if entry is None:
-        raise PretrainedError(f"no pretrained weights named {name!r} in {folder}; set pretrained=False to train")
+        raise PretrainedError(f"no pretrained run {name!r}: the shipped weights were trained with the notebook's "
+                              "full-profile settings and these settings differ; set pretrained=False to train")
     path = folder / entry["file"]
     if not path.exists():
         raise PretrainedError(f"{path} is missing; reinstall the package or set pretrained=False to train")
@@ -62,12 +137,53 @@ def load(name: str, models: dict[str, torch.nn.Module], folder: Path = WEIGHTS_D
     if digest != entry["sha256"]:
         raise PretrainedError(f"{path} is damaged: its SHA-256 is {digest[:12]}..., the manifest says "
                               f"{entry['sha256'][:12]}...; reinstall the package or set pretrained=False to train")
-    states = torch.load(path, map_location="cpu", weights_only=True)
-    if set(states) != set(models):
-        raise PretrainedError(f"{path} holds {sorted(states)}, the notebook asked for {sorted(models)}")
+    state = torch.load(path, map_location="cpu", weights_only=True)
+    if set(state["models"]) != set(models):
+        raise PretrainedError(f"{path} holds models {sorted(state['models'])}, the notebook has {sorted(models)}")
     for key, model in models.items():
         try:
-            model.load_state_dict(states[key])
+            model.load_state_dict(state["models"][key])  # copies into the model's own dtype and device
         except RuntimeError as err:
-            raise PretrainedError(f"{path} does not fit model {key!r} (other settings?): {str(err)[:200]}") from err
+            raise PretrainedError(f"{path} does not fit model {key!r}: {str(err)[:200]}") from err
+    history.load_state_dict(_float(state["history"]))
     return entry
+
+
+def notebook_parameters(path: Path, quick: bool = False) -> dict:
+    """The values a notebook's parameters cell gives in a profile, read by running that cell alone."""
+    cells = json.loads(Path(path).read_text())["cells"]
+    source = next("".join(c["source"]) for c in cells if "parameters" in c["metadata"].get("tags", []))
+    namespace = {"QUICK": quick}
+    exec(compile(ast.parse(source), str(path), "exec"), namespace)
+    return {k: v for k, v in namespace.items() if k != "QUICK" and not k.startswith("__")}
+
+
+def export_all(runs: Path, notebooks: Path, folder: Path | None = None) -> list[tuple[str, dict]]:
+    """Every notebook with a `pretrained` parameter: its full-profile settings and the checkpoints of its runs."""
+    exported = []
+    for path in sorted(notebooks.glob("[0-9][0-9]_*.ipynb")):
+        parameters = notebook_parameters(path)
+        if "pretrained" not in parameters:
+            continue
+        record_settings(path.stem, {k: v for k, v in parameters.items() if k != "pretrained"}, folder)
+        number = path.stem[:2]
+        for checkpoint in sorted(runs.glob("*/*.pt")):
+            if re.match(rf"\D*{number}\D", checkpoint.parent.name):
+                exported.append((run_name(checkpoint), export_run(checkpoint, path.stem, folder)))
+    return exported
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m course_utils.pretrained", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    export = sub.add_parser("export", help="ship the final checkpoints of a full-profile run of the series")
+    export.add_argument("runs", type=Path, help="the COURSE_RUNS folder of that run")
+    export.add_argument("--notebooks", type=Path, default=Path(__file__).resolve().parent.parent / "notebooks")
+    args = parser.parse_args(argv)
+    for name, entry in export_all(args.runs, args.notebooks):
+        print(f"{name:<60} {entry['bytes'] / 2**20:6.2f} MiB  step {entry['step']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -27,6 +27,7 @@ import torch
 from tqdm.auto import tqdm
 
 from .batches import TensorBatches
+from .pretrained import load_run
 from .runtime import is_quick
 
 FORMAT = "course_utils.train/1"
@@ -244,14 +245,24 @@ def train(
     eval_every: int = 0,
     desc: str = "training",
     history: History | None = None,
+    pretrained: bool = False,
 ) -> History:
     """Run step_fn over `epochs` passes of `batches`; resume from `checkpoint` when it exists.
 
     sample_fn() returns images kept as snapshots every `sample_every` steps (and at the end);
     eval_fn() returns figures logged with the wall-clock seconds every `eval_every` steps (and at the end).
     Returns the History; `history.interrupted` tells whether the run was stopped before its end.
+    pretrained=True trains nothing: it loads the models and history of the shipped run that `checkpoint`
+    names (see course_utils.pretrained).
     """
     run = _Run(models, optimizers, batches, history or History(), Path(checkpoint) if checkpoint else None)
+    if pretrained:
+        if run.checkpoint is None:
+            raise ValueError("pretrained=True needs the checkpoint path that names the run to load")
+        entry = load_run(run.checkpoint, models, run.history)
+        print(f"{desc}: loaded the shipped run {entry['file']} ({entry['bytes'] / 2**20:.1f} MiB, SHA-256 checked), "
+              f"trained for {entry['step']:,} steps in {entry['train_seconds']:.0f} s")
+        return run.history
     if run.checkpoint is not None and run.checkpoint.exists():
         run.restore()
     total = epochs * len(batches)

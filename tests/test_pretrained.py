@@ -1,44 +1,90 @@
+import json
+
 import pytest
 import torch
 import torch.nn as nn
 
 from course_utils import pretrained
+from course_utils.batches import TensorBatches
+from course_utils.train import train
 
 
-def test_export_then_load_round_trip(tmp_path):
-    source = nn.Linear(3, 2)
-    entry = pretrained.export("toy", {"G": source}, {"made_by": "a test"}, folder=tmp_path)
-    assert entry["bytes"] == (tmp_path / "toy.pt").stat().st_size and len(entry["sha256"]) == 64
-    target = nn.Linear(3, 2)
-    info = pretrained.load("toy", {"G": target}, folder=tmp_path)
-    assert info["made_by"] == "a test"
-    assert torch.equal(target.weight, source.weight)
-    assert set(pretrained.available(tmp_path)) == {"toy"}
+@pytest.fixture
+def weights(tmp_path, monkeypatch):
+    folder = tmp_path / "weights"
+    monkeypatch.setattr(pretrained, "WEIGHTS_DIR", folder)
+    return folder
 
 
-def test_a_damaged_file_is_refused(tmp_path):
-    pretrained.export("toy", {"G": nn.Linear(3, 2)}, {}, folder=tmp_path)
-    path = tmp_path / "toy.pt"
+def fit_line(checkpoint, pretrained_run=False, steps=20):
+    """A tiny regression trained through the course's loop; returns the model and its history."""
+    torch.manual_seed(0)
+    model = nn.Linear(3, 1)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    x = torch.randn(64, 3)
+    y = x @ torch.tensor([[1.0], [-2.0], [0.5]])
+
+    def step(index):
+        loss = (model(x[index]) - y[index]).pow(2).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        return {"loss": loss}
+
+    batches = TensorBatches(torch.arange(64), batch_size=16, seed=0)
+    history = train(step, batches, epochs=steps // 4, models={"line": model}, optimizers={"line": opt},
+                    checkpoint=checkpoint, sample_fn=lambda: model.weight.detach().clone(), sample_every=4,
+                    pretrained=pretrained_run)
+    return model, history
+
+
+def test_a_shipped_run_replaces_training(tmp_path, weights):
+    trained, history = fit_line(tmp_path / "runs" / "03_demo-abc" / "main.pt")
+    entry = pretrained.export_run(tmp_path / "runs" / "03_demo-abc" / "main.pt", "03_demo")
+    assert entry["bytes"] == (weights / entry["file"]).stat().st_size and len(entry["sha256"]) == 64
+    assert entry["step"] == 20 and "03_demo-abc/main" in pretrained.available()
+
+    # a fresh notebook run with the same settings (so the same run folder) loads instead of training
+    loaded, loaded_history = fit_line(tmp_path / "elsewhere" / "03_demo-abc" / "main.pt", pretrained_run=True)
+    assert torch.allclose(loaded.weight, trained.weight, atol=1e-3)  # float16 on disk
+    assert loaded_history.steps == history.steps and len(loaded_history.snapshots) == len(history.snapshots)
+    assert loaded_history.snapshots[-1][1].dtype == torch.float32
+    assert not (tmp_path / "elsewhere" / "03_demo-abc" / "main.pt").exists()  # nothing was trained or saved
+
+
+def test_other_settings_damage_and_missing_files_are_clear_errors(tmp_path, weights):
+    fit_line(tmp_path / "03_demo-abc" / "main.pt")
+    entry = pretrained.export_run(tmp_path / "03_demo-abc" / "main.pt", "03_demo")
+    with pytest.raises(pretrained.PretrainedError, match="settings differ; set pretrained=False"):
+        fit_line(tmp_path / "03_demo-other" / "main.pt", pretrained_run=True)
+    path = weights / entry["file"]
     data = bytearray(path.read_bytes())
     data[-10] ^= 0xFF
     path.write_bytes(bytes(data))
     with pytest.raises(pretrained.PretrainedError, match="is damaged: its SHA-256"):
-        pretrained.load("toy", {"G": nn.Linear(3, 2)}, folder=tmp_path)
-
-
-def test_missing_and_mismatched(tmp_path):
-    with pytest.raises(pretrained.PretrainedError, match="no pretrained weights named 'toy'"):
-        pretrained.load("toy", {"G": nn.Linear(3, 2)}, folder=tmp_path)
-    pretrained.export("toy", {"G": nn.Linear(3, 2)}, {}, folder=tmp_path)
-    with pytest.raises(pretrained.PretrainedError, match="does not fit model 'G'"):
-        pretrained.load("toy", {"G": nn.Linear(4, 2)}, folder=tmp_path)
-    (tmp_path / "toy.pt").unlink()
+        fit_line(tmp_path / "03_demo-abc" / "main.pt", pretrained_run=True)
+    path.unlink()
     with pytest.raises(pretrained.PretrainedError, match="is missing"):
-        pretrained.load("toy", {"G": nn.Linear(3, 2)}, folder=tmp_path)
+        fit_line(tmp_path / "03_demo-abc" / "main.pt", pretrained_run=True)
+
+
+def test_settings_are_the_full_profile_parameters(tmp_path, weights, capsys):
+    notebook = tmp_path / "03_demo.ipynb"
+    source = "seed: int = 0\nepochs: int = 1 if QUICK else 40\npretrained: bool = False\n"
+    notebook.write_text(json.dumps({"cells": [{"cell_type": "code", "metadata": {"tags": ["parameters"]},
+                                               "source": source}]}))
+    assert pretrained.notebook_parameters(notebook, quick=True)["epochs"] == 1
+    pretrained.export_all(tmp_path / "no-runs", tmp_path)
+    assert pretrained.shipped_settings("03_demo", {"seed": 0, "epochs": 1}) == {"seed": 0, "epochs": 40}
+    assert "epochs=40 (was 1)" in capsys.readouterr().out
+    with pytest.raises(pretrained.PretrainedError, match="no pretrained runs ship for 04_other"):
+        pretrained.shipped_settings("04_other", {})
 
 
 def test_shipped_weights_match_their_manifest():
-    for name, entry in pretrained.available().items():
+    runs = pretrained.available()
+    for name, entry in runs.items():
         path = pretrained.WEIGHTS_DIR / entry["file"]
         assert pretrained.sha256(path) == entry["sha256"], name
-        assert entry["bytes"] < 10 * 2**20, f"{name} weighs {entry['bytes']} bytes; keep shipped weights small"
+    total = sum(entry["bytes"] for entry in runs.values())
+    assert total < 40 * 2**20, f"shipped weights weigh {total / 2**20:.1f} MiB; keep them small"
