@@ -86,3 +86,18 @@ def test_bad_parameter_is_refused_with_a_clear_message(path, tmp_path):
     with pytest.raises(papermill.PapermillExecutionError) as failure:
         run_papermill(path, tmp_path, seed=-1)
     assert "parameter seed must be at least 0; got -1" in str(failure.value)
+
+
+TRAINING = [p for p in NOTEBOOKS if "pretrained" in papermill.inspect_notebook(str(p))]
+
+
+def test_every_training_notebook_can_load_shipped_weights():
+    assert [p.stem[:2] for p in TRAINING] == ["01", "03", "04", "05", "06", "07"]
+
+
+@pytest.mark.parametrize("path", TRAINING, ids=[p.stem for p in TRAINING])
+def test_pretrained_weights_meet_the_judged_promises_in_the_quick_profile(path, tmp_path):
+    # With pretrained=True the notebook's own asserts on its judge's figures run in the quick profile too.
+    nb = run_papermill(path, tmp_path, pretrained=True)
+    printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert "loaded the shipped run" in printed and "SHA-256 checked" in printed
