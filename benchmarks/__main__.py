@@ -1,12 +1,13 @@
-"""python -m benchmarks NAME [--profile quick|full] [--seed N] --out DIR
+"""python -m benchmarks NAME [--profile quick|full] [--seed N] [--dataset D] [--size S] --out DIR
 
 Runs benchmarks/NAME.py, whose `run(profile, seed, out)` returns a dict of figures (and may write
 NAME.samples.npz itself), and writes DIR/NAME.json with the figures plus the machine's device, thread count
-and wall seconds.
+and wall seconds. --dataset and --size go to the benchmarks whose run() takes them (dcgan).
 """
 
 import argparse
 import importlib
+import inspect
 import json
 import platform
 import sys
@@ -30,13 +31,19 @@ def main(argv=None) -> int:
     parser.add_argument("--profile", choices=runtime.PROFILES, default="full")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, required=True, help="folder for NAME.json (and NAME.samples.npz)")
+    parser.add_argument("--dataset", help="for benchmarks that take one (dcgan: mnist or fashion)")
+    parser.add_argument("--size", type=int, help="image size, for benchmarks that take one (dcgan: 28, 32 or 64)")
     args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
 
     module = importlib.import_module(f"benchmarks.{args.name}")
+    options = {k: v for k, v in (("dataset", args.dataset), ("size", args.size)) if v is not None}
+    unknown = set(options) - set(inspect.signature(module.run).parameters)
+    if unknown:
+        parser.error(f"benchmark {args.name} takes no --{' --'.join(sorted(unknown))}")
+    args.out.mkdir(parents=True, exist_ok=True)
     runtime.seed_everything(args.seed)
     started = time.perf_counter()
-    figures = module.run(profile=args.profile, seed=args.seed, out=args.out)
+    figures = module.run(profile=args.profile, seed=args.seed, out=args.out, **options)
     device = runtime.get_device()
     record = {
         "benchmark": args.name,

@@ -1,12 +1,8 @@
 """The conditional DCGAN of the source report: time to a judged quality, and throughput.
 
-    python -m benchmarks dcgan --profile full --out DIR                       # MNIST, 28 x 28 (the CPU setting)
-    python -m benchmarks.dcgan --dataset fashion --profile full --out DIR     # Fashion-MNIST
-    python -m benchmarks.dcgan --size 64 --profile full --out DIR             # the report's 64 x 64 setting (GPU)
-
-(The shared command line takes no --dataset, so `python -m benchmarks.dcgan` adds --dataset and --size and
-passes the rest on; the environment variables DCGAN_DATASET and DCGAN_SIZE do the same for `python -m
-benchmarks dcgan`.)
+    python -m benchmarks dcgan --profile full --out DIR                     # MNIST, 28 x 28 (the CPU setting)
+    python -m benchmarks dcgan --dataset fashion --profile full --out DIR   # Fashion-MNIST
+    python -m benchmarks dcgan --size 64 --profile full --out DIR           # the report's 64 x 64 setting (GPU)
 
 Writes dcgan.json with the judge's figures (conditional accuracy, diversity, Frechet distance), training
 `seconds` (evaluations excluded), `seconds_to_acc_097` (the first evaluation at which the judge gives the
@@ -18,9 +14,6 @@ evenly over the classes.
 
 from __future__ import annotations
 
-import argparse
-import os
-import sys
 import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -127,10 +120,9 @@ def even_labels(n: int, classes: int, device) -> torch.Tensor:
     return torch.arange(classes, device=device).repeat_interleave(-(-n // classes))[:n]
 
 
-def run(profile: str = "full", seed: int = 0, out: Path | None = None, dataset: str | None = None,
-        size: int | None = None) -> dict:
-    dataset = dataset or os.environ.get("DCGAN_DATASET", "mnist")
-    size = int(size or os.environ.get("DCGAN_SIZE", 28))
+def run(profile: str = "full", seed: int = 0, out: Path | None = None, dataset: str = "mnist", size: int = 28) -> dict:
+    if dataset not in ("mnist", "fashion") or size not in (28, 32, 64):
+        raise ValueError(f"dcgan: dataset must be mnist or fashion and size 28, 32 or 64; got {dataset!r}, {size}")
     cfg = replace(PROFILES[profile], dataset=dataset, size=size)
     if size == 64:
         cfg = seed_setting(cfg)
@@ -208,19 +200,3 @@ def run(profile: str = "full", seed: int = 0, out: Path | None = None, dataset: 
         "samples": len(fake),
         "benchmark_seconds": round(time.perf_counter() - started, 1),
     }
-
-
-def main(argv=None) -> int:
-    """python -m benchmarks.dcgan [--dataset mnist|fashion] [--size 28|32|64] <the shared options>."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.dcgan", add_help=False)
-    parser.add_argument("--dataset", choices=("mnist", "fashion"), default="mnist")
-    parser.add_argument("--size", type=int, choices=(28, 32, 64), default=28)
-    known, rest = parser.parse_known_args(argv)
-    os.environ["DCGAN_DATASET"], os.environ["DCGAN_SIZE"] = known.dataset, str(known.size)
-    from benchmarks.__main__ import main as shared_main
-
-    return shared_main(["dcgan", *rest])
-
-
-if __name__ == "__main__":
-    sys.exit(main())

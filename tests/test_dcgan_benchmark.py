@@ -63,3 +63,11 @@ def test_seed_setting_is_fifty_epochs_of_images():
     cfg = dcgan.seed_setting(dcgan.Config())
     assert cfg.steps * cfg.batch_size >= 50 * 60_000 - cfg.batch_size
     assert (cfg.size, cfg.degrees, cfg.shift) == (64, 30.0, 4.0)
+
+
+def test_dataset_and_size_go_only_to_benchmarks_that_take_them(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main(["judges", "--size", "64", "--out", str(tmp_path)])
+    assert "benchmark judges takes no --size" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="dataset must be mnist or fashion"):
+        dcgan.run("quick", dataset="cifar")
