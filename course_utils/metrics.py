@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import scipy.linalg
 import torch
@@ -53,7 +55,9 @@ def frechet_distance(features_a: torch.Tensor, features_b: torch.Tensor) -> floa
     a, b = features_a.double().cpu().numpy(), features_b.double().cpu().numpy()
     mu_a, mu_b = a.mean(0), b.mean(0)
     cov_a, cov_b = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
-    root = scipy.linalg.sqrtm(cov_a @ cov_b)
+    with warnings.catch_warnings():  # a collapsed generator's covariance is singular: handled just below
+        warnings.simplefilter("ignore", scipy.linalg.LinAlgWarning)
+        root = scipy.linalg.sqrtm(cov_a @ cov_b)
     if not np.isfinite(root).all():  # a singular product: nudge both covariances, as the FID reference does
         eps = 1e-6 * np.eye(len(cov_a))
         root = scipy.linalg.sqrtm((cov_a + eps) @ (cov_b + eps))
