@@ -26,6 +26,8 @@ from pathlib import Path
 import torch
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
+# Only generators ship: no notebook uses a discriminator once training is over, and it would double the size.
+SHIPPED_MODELS = ("G", "g")
 
 
 class PretrainedError(RuntimeError):
@@ -76,15 +78,17 @@ def _float(value):
 
 
 def export_run(checkpoint: Path, notebook: str, folder: Path | None = None) -> dict:
-    """Keep a finished training checkpoint's models and history (not its optimizers or RNG) as a shipped run."""
+    """Keep a finished checkpoint's generator and history (not D, the optimizers or RNG) as a shipped run."""
     folder = folder or WEIGHTS_DIR
     ckpt = torch.load(checkpoint, map_location="cpu", weights_only=True)
     name = run_name(checkpoint)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / (name.replace("/", "__") + ".pt")
-    torch.save({"name": name, "step": ckpt["step"], "models": _half(ckpt["models"]),
+    models = {k: v for k, v in ckpt["models"].items() if k in SHIPPED_MODELS}
+    torch.save({"name": name, "step": ckpt["step"], "models": _half(models),
                 "history": _half(ckpt["history"])}, path)
     entry = {"file": path.name, "sha256": sha256(path), "bytes": path.stat().st_size, "notebook": notebook,
+             "models": sorted(models), "left_out": sorted(set(ckpt["models"]) - set(models)),
              "step": ckpt["step"], "train_seconds": round(ckpt["history"]["seconds"], 1)}
     manifest = _manifest(folder)
     manifest["runs"][name] = entry
@@ -123,7 +127,10 @@ def available(folder: Path | None = None) -> dict:
 
 
 def load_run(checkpoint: Path, models: dict[str, torch.nn.Module], history, folder: Path | None = None) -> dict:
-    """Load the shipped run that `checkpoint` would hold into `models` and `history`, after checking its SHA-256."""
+    """Load the shipped run that `checkpoint` would hold into `models` and `history`, after checking its SHA-256.
+
+    Models that were not shipped (the discriminators) keep their initial weights.
+    """
     folder = folder or WEIGHTS_DIR
     name = run_name(checkpoint)
     entry = available(folder).get(name)
@@ -138,9 +145,10 @@ def load_run(checkpoint: Path, models: dict[str, torch.nn.Module], history, fold
         raise PretrainedError(f"{path} is damaged: its SHA-256 is {digest[:12]}..., the manifest says "
                               f"{entry['sha256'][:12]}...; reinstall the package or set pretrained=False to train")
     state = torch.load(path, map_location="cpu", weights_only=True)
-    if set(state["models"]) != set(models):
+    if not set(state["models"]) <= set(models):
         raise PretrainedError(f"{path} holds models {sorted(state['models'])}, the notebook has {sorted(models)}")
-    for key, model in models.items():
+    for key in state["models"]:
+        model = models[key]
         try:
             model.load_state_dict(state["models"][key])  # copies into the model's own dtype and device
         except RuntimeError as err:

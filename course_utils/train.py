@@ -260,8 +260,9 @@ def train(
         if run.checkpoint is None:
             raise ValueError("pretrained=True needs the checkpoint path that names the run to load")
         entry = load_run(run.checkpoint, models, run.history)
+        untrained = f"; {', '.join(entry['left_out'])} not shipped (untrained)" if entry["left_out"] else ""
         print(f"{desc}: loaded the shipped run {entry['file']} ({entry['bytes'] / 2**20:.1f} MiB, SHA-256 checked), "
-              f"trained for {entry['step']:,} steps in {entry['train_seconds']:.0f} s")
+              f"trained for {entry['step']:,} steps in {entry['train_seconds']:.0f} s{untrained}")
         return run.history
     if run.checkpoint is not None and run.checkpoint.exists():
         run.restore()

@@ -19,7 +19,7 @@ def weights(tmp_path, monkeypatch):
 def fit_line(checkpoint, pretrained_run=False, steps=20):
     """A tiny regression trained through the course's loop; returns the model and its history."""
     torch.manual_seed(0)
-    model = nn.Linear(3, 1)
+    model, critic = nn.Linear(3, 1), nn.Linear(1, 1)  # critic stands in for a discriminator: not shipped
     opt = torch.optim.SGD(model.parameters(), lr=0.1)
     x = torch.randn(64, 3)
     y = x @ torch.tensor([[1.0], [-2.0], [0.5]])
@@ -32,7 +32,7 @@ def fit_line(checkpoint, pretrained_run=False, steps=20):
         return {"loss": loss}
 
     batches = TensorBatches(torch.arange(64), batch_size=16, seed=0)
-    history = train(step, batches, epochs=steps // 4, models={"line": model}, optimizers={"line": opt},
+    history = train(step, batches, epochs=steps // 4, models={"G": model, "D": critic}, optimizers={"G": opt},
                     checkpoint=checkpoint, sample_fn=lambda: model.weight.detach().clone(), sample_every=4,
                     pretrained=pretrained_run)
     return model, history
@@ -43,6 +43,7 @@ def test_a_shipped_run_replaces_training(tmp_path, weights):
     entry = pretrained.export_run(tmp_path / "runs" / "03_demo-abc" / "main.pt", "03_demo")
     assert entry["bytes"] == (weights / entry["file"]).stat().st_size and len(entry["sha256"]) == 64
     assert entry["step"] == 20 and "03_demo-abc/main" in pretrained.available()
+    assert entry["models"] == ["G"] and entry["left_out"] == ["D"]
 
     # a fresh notebook run with the same settings (so the same run folder) loads instead of training
     loaded, loaded_history = fit_line(tmp_path / "elsewhere" / "03_demo-abc" / "main.pt", pretrained_run=True)
