@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from benchmarks._samples import save_samples
+from benchmarks._samples import judged_record
 from course_utils import datasets, gan_eval, judges, losses, metrics, runtime
 from course_utils.batches import TensorBatches
 from course_utils.models.mlp import MLPDiscriminator, MLPGenerator
@@ -57,24 +57,7 @@ def run(profile: str, seed: int, out: Path) -> dict:
 
     labels = gan_eval.balanced_labels(settings["per_label"] * CLASSES, CLASSES)
     images = gan_eval.generate(G, len(labels), Z_DIM, labels=labels, seed=seed + 1)
-    save_samples(Path(out) / "cgan.samples.npz", images, labels=labels.to(torch.int64))
-    reference = gan_eval.Reference(judge, train_set.images)
-    figures = gan_eval.judge_figures(judge, images, reference, labels=labels)
-    real_figures = gan_eval.judge_figures(judge, test_set.images, reference)
+    record = judged_record("cgan", out, judge, train_set, test_set, images, history, BATCH_SIZE, labels=labels)
     per_label = np.diag(metrics.confusion_matrix(judge, images, labels))
-    iterations = len(history.steps)
-    return {
-        "data": train_set.source,
-        "judge_heldout_accuracy": judge.heldout_accuracy,
-        "epochs": settings["epochs"],
-        "iterations": iterations,
-        "batch_size": BATCH_SIZE,
-        "samples": len(images),
-        "samples_per_label": settings["per_label"],
-        **figures,
-        "conditional_accuracy_per_label": [round(float(a), 4) for a in per_label],
-        "real_heldout_diversity": real_figures["diversity"],
-        "real_heldout_frechet": real_figures["frechet"],
-        "seconds": round(history.seconds, 2),
-        "images_per_second": round(iterations * BATCH_SIZE / history.seconds, 1),
-    }
+    return {**record, "epochs": settings["epochs"], "samples_per_label": settings["per_label"],
+            "conditional_accuracy_per_label": [round(float(a), 4) for a in per_label]}

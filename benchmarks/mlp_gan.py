@@ -10,7 +10,7 @@ from pathlib import Path
 
 import torch
 
-from benchmarks._samples import save_samples
+from benchmarks._samples import judged_record
 from course_utils import datasets, gan_eval, gradients, judges, losses, metrics, runtime
 from course_utils.batches import TensorBatches
 from course_utils.models.mlp import MLPDiscriminator, MLPGenerator
@@ -33,6 +33,17 @@ def _adam(module):
     return torch.optim.Adam(module.parameters(), lr=LR, betas=(0.5, 0.999))
 
 
+def discriminator_step(G, D, opt, x, device):
+    """One step of D on real digits x against as many fresh fakes (G is not updated)."""
+    with torch.no_grad():
+        fake = G(torch.randn(len(x), Z_DIM, device=device))
+    loss = losses.d_loss(D(x), D(fake))
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    opt.step()
+    return loss
+
+
 def gradient_ratio(real, seed, device, steps):
     """Train a fresh D alone against a fresh G for `steps` steps, then compare the two losses' gradients on G."""
     G, D = _models(seed, device)
@@ -41,12 +52,7 @@ def gradient_ratio(real, seed, device, steps):
     done = 0
     while done < steps:
         for x in batches:
-            with torch.no_grad():
-                fake = G(torch.randn(len(x), Z_DIM, device=device))
-            loss = losses.d_loss(D(x), D(fake))
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
+            discriminator_step(G, D, opt, x, device)
             done += 1
             if done == steps:
                 break
@@ -71,12 +77,7 @@ def run(profile: str, seed: int, out: Path) -> dict:
     opt_g, opt_d = _adam(G), _adam(D)
 
     def step(x):
-        with torch.no_grad():
-            fake = G(torch.randn(len(x), Z_DIM, device=device))
-        loss_d = losses.d_loss(D(x), D(fake))
-        opt_d.zero_grad(set_to_none=True)
-        loss_d.backward()
-        opt_d.step()
+        loss_d = discriminator_step(G, D, opt_d, x, device)
         loss_g = losses.g_loss_non_saturating(D(G(torch.randn(len(x), Z_DIM, device=device))))
         opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
@@ -89,25 +90,9 @@ def run(profile: str, seed: int, out: Path) -> dict:
                     optimizers={"G": opt_g, "D": opt_d}, desc="mlp_gan")
 
     images = gan_eval.generate(G, settings["samples"], Z_DIM, seed=seed + 1)
-    save_samples(Path(out) / "mlp_gan.samples.npz", images)
-    reference = gan_eval.Reference(judge, train_set.images)
-    figures = gan_eval.judge_figures(judge, images, reference)
-    real_figures = gan_eval.judge_figures(judge, test_set.images, reference)
-    iterations = len(history.steps)
-    return {
-        "data": train_set.source,
-        "judge_heldout_accuracy": judge.heldout_accuracy,
-        "epochs": settings["epochs"],
-        "iterations": iterations,
-        "batch_size": BATCH_SIZE,
-        "samples": len(images),
-        **figures,
-        "class_shares": [round(float(s), 4) for s in metrics.class_histogram(judge, images)],
-        "every_class_between_5_and_20_percent": bool(figures["class_min_share"] >= 0.05
-                                                     and figures["class_max_share"] <= 0.20),
-        "real_heldout_diversity": real_figures["diversity"],
-        "real_heldout_frechet": real_figures["frechet"],
-        **probe,
-        "seconds": round(history.seconds, 2),
-        "images_per_second": round(iterations * BATCH_SIZE / history.seconds, 1),
-    }
+    record = judged_record("mlp_gan", out, judge, train_set, test_set, images, history, BATCH_SIZE)
+    return {**record, "epochs": settings["epochs"],
+            "class_shares": [round(float(s), 4) for s in metrics.class_histogram(judge, images)],
+            "every_class_between_5_and_20_percent": bool(record["class_min_share"] >= 0.05
+                                                         and record["class_max_share"] <= 0.20),
+            **probe}
