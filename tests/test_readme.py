@@ -23,3 +23,11 @@ def test_colab_cells_install_from_the_same_repository():
 def test_ci_runs_exactly_the_readme_test_command():
     command = re.search(r"^(bash setup\.sh test .*?)\s+#", README, re.M).group(1).strip()
     assert command in (REPO / ".ci" / "run").read_text()
+
+
+def test_every_notebook_row_gives_measured_quick_and_full_seconds():
+    rows = [line.split("|") for line in README.splitlines() if re.match(r"\| \d\d \| \[", line)]
+    assert sorted(row[1].strip() for row in rows) == [name[:2] for name in NOTEBOOKS]
+    for row in rows:
+        quick, full = row[4].strip(), row[5].strip()
+        assert re.fullmatch(r"\d+", quick) and re.fullmatch(r"\d+", full), f"row {row[1]}: times {quick!r}, {full!r}"
