@@ -5,7 +5,7 @@ training history of the project's own full-profile run with the same settings, i
 were exported from that run's final checkpoints with
 
     COURSE_RUNS=/tmp/runs course-run --profile full          # train every notebook once
-    python -m course_utils.pretrained export /tmp/runs       # keep what the notebooks need, in float16
+    python -m course_utils.pretrained export /tmp/runs       # replace those notebooks' shipped runs
 
 `course_utils/weights/manifest.json` records each file's digest and size, and the full-profile parameters of
 each notebook. A missing or damaged file, or settings that no shipped run used, is an error that says so;
@@ -45,6 +45,7 @@ def _manifest(folder: Path | None) -> dict:
 
 
 def _write_manifest(folder: Path, manifest: dict) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / "manifest.json.tmp"
     tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     os.replace(tmp, folder / "manifest.json")
@@ -88,11 +89,10 @@ def export_run(checkpoint: Path, notebook: str, folder: Path | None = None) -> d
 
 
 def record_settings(notebook: str, parameters: dict, folder: Path | None = None) -> None:
-    """The parameters a notebook's shipped runs were trained with (its full-profile defaults)."""
+    """The parameters a notebook's shipped runs were trained with (its full-profile defaults), but `pretrained`."""
     folder = folder or WEIGHTS_DIR
-    folder.mkdir(parents=True, exist_ok=True)
     manifest = _manifest(folder)
-    manifest["settings"][notebook] = parameters
+    manifest["settings"][notebook] = {k: v for k, v in parameters.items() if k != "pretrained"}
     _write_manifest(folder, manifest)
 
 
@@ -157,18 +157,29 @@ def notebook_parameters(path: Path, quick: bool = False) -> dict:
     return {k: v for k, v in namespace.items() if k != "QUICK" and not k.startswith("__")}
 
 
+def forget(notebook: str, folder: Path | None = None) -> None:
+    """Remove a notebook's shipped runs (files and manifest entries), before its runs are exported anew."""
+    folder = folder or WEIGHTS_DIR
+    manifest = _manifest(folder)
+    for name, entry in list(manifest["runs"].items()):
+        if entry["notebook"] == notebook:
+            (folder / entry["file"]).unlink(missing_ok=True)
+            del manifest["runs"][name]
+    _write_manifest(folder, manifest)
+
+
 def export_all(runs: Path, notebooks: Path, folder: Path | None = None) -> list[tuple[str, dict]]:
-    """Every notebook with a `pretrained` parameter: its full-profile settings and the checkpoints of its runs."""
+    """Every notebook with a `pretrained` parameter and runs under `runs`: its full-profile settings and the
+    final checkpoints of its runs replace what shipped for it before."""
     exported = []
     for path in sorted(notebooks.glob("[0-9][0-9]_*.ipynb")):
         parameters = notebook_parameters(path)
-        if "pretrained" not in parameters:
+        checkpoints = [c for c in sorted(runs.glob("*/*.pt")) if re.match(rf"\D*{path.stem[:2]}\D", c.parent.name)]
+        if "pretrained" not in parameters or not checkpoints:
             continue
-        record_settings(path.stem, {k: v for k, v in parameters.items() if k != "pretrained"}, folder)
-        number = path.stem[:2]
-        for checkpoint in sorted(runs.glob("*/*.pt")):
-            if re.match(rf"\D*{number}\D", checkpoint.parent.name):
-                exported.append((run_name(checkpoint), export_run(checkpoint, path.stem, folder)))
+        forget(path.stem, folder)
+        record_settings(path.stem, parameters, folder)
+        exported += [(run_name(c), export_run(c, path.stem, folder)) for c in checkpoints]
     return exported
 
 

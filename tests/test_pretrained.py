@@ -75,8 +75,9 @@ def test_settings_are_the_full_profile_parameters(tmp_path, weights, capsys):
     notebook.write_text(json.dumps({"cells": [{"cell_type": "code", "metadata": {"tags": ["parameters"]},
                                                "source": source}]}))
     assert pretrained.notebook_parameters(notebook, quick=True)["epochs"] == 1
-    pretrained.export_all(tmp_path / "no-runs", tmp_path)
-    assert pretrained.shipped_settings("03_demo", {"seed": 0, "epochs": 1}) == {"seed": 0, "epochs": 40}
+    pretrained.record_settings("03_demo", pretrained.notebook_parameters(notebook))
+    shipped = {"seed": 0, "epochs": 40}  # `pretrained` itself is never overridden
+    assert pretrained.shipped_settings("03_demo", {"seed": 0, "epochs": 1, "pretrained": True}) == shipped
     assert "epochs=40 (was 1)" in capsys.readouterr().out
     with pytest.raises(pretrained.PretrainedError, match="no pretrained runs ship for 04_other"):
         pretrained.shipped_settings("04_other", {})
@@ -89,3 +90,20 @@ def test_shipped_weights_match_their_manifest():
         assert pretrained.sha256(path) == entry["sha256"], name
     total = sum(entry["bytes"] for entry in runs.values())
     assert total < 40 * 2**20, f"shipped weights weigh {total / 2**20:.1f} MiB; keep them small"
+
+
+def test_export_replaces_a_notebooks_old_runs(tmp_path, weights):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    source = "seed: int = 0\npretrained: bool = False\n"
+    (notebooks / "03_demo.ipynb").write_text(json.dumps({"cells": [
+        {"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": source}]}))
+    fit_line(tmp_path / "old" / "03_demo-abc" / "main.pt")
+    fit_line(tmp_path / "new" / "03_demo-def" / "main.pt")
+    pretrained.export_all(tmp_path / "old", notebooks)
+    old_file = weights / pretrained.available()["03_demo-abc/main"]["file"]
+    assert old_file.exists()
+    pretrained.export_all(tmp_path / "new", notebooks)
+    assert list(pretrained.available()) == ["03_demo-def/main"] and not old_file.exists()
+    pretrained.export_all(tmp_path / "empty", notebooks)  # no runs of 03 there: what shipped stays
+    assert list(pretrained.available()) == ["03_demo-def/main"]
