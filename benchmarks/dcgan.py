@@ -9,7 +9,8 @@ Writes dcgan.json with the judge's figures (conditional accuracy, diversity, Fre
 asked label to at least 97% of a fixed batch of 1,000 samples, or null), `images_per_second`, the model's
 `flops_per_image` and `fraction_of_matmul_peak` (achieved training FLOP/s over a dense matmul's FLOP/s
 measured in the same run), and dcgan.samples.npz: `images` (N, 1, H, W) in [-1, 1] with `labels` spread
-evenly over the classes.
+evenly over the classes. Every judged sample comes from an exponential moving average of G's weights
+(course_utils.averaging), the usual way to sample a GAN; the latest weights' accuracy is reported beside it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import torch.nn.functional as F
 
 from benchmarks._samples import save_samples
 from course_utils import augment, datasets, judges, losses, metrics, runtime
+from course_utils.averaging import WeightAverage
 from course_utils.batches import TensorBatches
 from course_utils.models.dcgan import SEED_TABLE, ConditionalDiscriminator, ConditionalGenerator, gan_flops
 from course_utils.models.dcgan import matmul_flops_per_second as matmul_speed
@@ -51,6 +53,8 @@ class Config:
     train_subset: int = 0  # 0: the whole training split
     samples: int = 2000
     channels_last: bool = True
+    # samples come from an exponential moving average of G's weights (0: from G's latest weights)
+    ema_decay: float = 0.995
 
 
 PROFILES = {
@@ -86,8 +90,10 @@ def build(cfg: Config, n_classes: int, device: torch.device, seed: int):
     return g, d
 
 
-def make_step(g, d, opt_g, opt_d, cfg: Config, device: torch.device, augment_seed: int = 0):
-    """The report's Algorithm 1: D on real vs fake, then G against D plus lambda * L1(images, fake_images)."""
+def make_step(g, d, opt_g, opt_d, cfg: Config, device: torch.device, augment_seed: int = 0,
+              ema: WeightAverage | None = None):
+    """The report's Algorithm 1: D on real vs fake, then G against D plus lambda * L1(images, fake_images);
+    `ema`, when given, follows G after each of its updates."""
     rng = torch.Generator().manual_seed(augment_seed)
 
     def step(batch):
@@ -105,6 +111,8 @@ def make_step(g, d, opt_g, opt_d, cfg: Config, device: torch.device, augment_see
         opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
         opt_g.step()
+        if ema is not None:
+            ema.update(g)
         return {"d": loss_d.detach(), "g_adv": loss_adv.detach(), "l1": loss_l1.detach()}
 
     return step
@@ -142,7 +150,9 @@ def run(profile: str = "full", seed: int = 0, out: Path | None = None, dataset: 
     g, d = build(cfg, n_classes, device, seed)
     opt_g = torch.optim.Adam(g.parameters(), lr=cfg.lr, betas=(cfg.beta1, 0.999))
     opt_d = torch.optim.Adam(d.parameters(), lr=cfg.lr, betas=(cfg.beta1, 0.999))
-    step = make_step(g, d, opt_g, opt_d, cfg, device, augment_seed=seed)
+    ema = WeightAverage(g, cfg.ema_decay) if cfg.ema_decay else None
+    sampler = ema or g
+    step = make_step(g, d, opt_g, opt_d, cfg, device, augment_seed=seed, ema=ema)
 
     # the yardstick batch: 100 samples per class from fixed noise, judged at every evaluation
     fixed = torch.Generator().manual_seed(seed + 1)
@@ -150,11 +160,12 @@ def run(profile: str = "full", seed: int = 0, out: Path | None = None, dataset: 
     eval_z = torch.randn(1000, cfg.z_dim, generator=fixed).to(device)
 
     def evaluate():
-        return {"conditional_accuracy": metrics.conditional_accuracy(judge, generate(g, eval_z, eval_labels),
+        return {"conditional_accuracy": metrics.conditional_accuracy(judge, generate(sampler, eval_z, eval_labels),
                                                                      eval_labels)}
 
     epochs = -(-cfg.steps // len(batches))
-    history = train(step, batches, epochs=epochs, models={"g": g, "d": d}, optimizers={"g": opt_g, "d": opt_d},
+    models = {"g": g, "d": d} | ({"g_ema": ema} if ema else {})
+    history = train(step, batches, epochs=epochs, models=models, optimizers={"g": opt_g, "d": opt_d},
                     eval_fn=evaluate, eval_every=cfg.eval_every, desc=f"conditional DCGAN on {dataset}")
     steps_done = history.steps[-1] if history.steps else 0
     seconds = history.seconds
@@ -163,7 +174,8 @@ def run(profile: str = "full", seed: int = 0, out: Path | None = None, dataset: 
     # final judgement on a fresh, larger sample
     sample_labels = even_labels(cfg.samples, n_classes, device)
     sample_z = torch.randn(cfg.samples, cfg.z_dim, generator=fixed).to(device)
-    fake = generate(g, sample_z, sample_labels).cpu()
+    fake = generate(sampler, sample_z, sample_labels).cpu()
+    latest = generate(g, sample_z, sample_labels).cpu()
     real = test_set.images[torch.randperm(len(test_set), generator=fixed)[: min(len(fake), len(test_set))]]
     real_train = train_set.images[torch.randperm(len(train_set), generator=fixed)[: len(real)]]
     per_class = metrics.confusion_matrix(judge, fake, sample_labels.cpu()).diagonal()
@@ -181,6 +193,8 @@ def run(profile: str = "full", seed: int = 0, out: Path | None = None, dataset: 
         "config": asdict(cfg),
         "judge_heldout_accuracy": round(judge.heldout_accuracy, 4),
         "conditional_accuracy": round(metrics.conditional_accuracy(judge, fake, sample_labels), 4),
+        "sampled_from": f"EMA of G's weights (decay {cfg.ema_decay})" if ema else "G's latest weights",
+        "conditional_accuracy_latest_weights": round(metrics.conditional_accuracy(judge, latest, sample_labels), 4),
         "conditional_accuracy_per_class": [round(float(a), 3) for a in per_class],
         "diversity": round(metrics.diversity(judge, fake, real), 4),
         "frechet": round(metrics.judge_frechet(judge, fake, real), 3),
