@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import ast
 import hashlib
+import io
 import json
 import os
 import re
@@ -131,11 +132,12 @@ def load_run(checkpoint: Path, models: dict[str, torch.nn.Module], history, fold
     path = folder / entry["file"]
     if not path.exists():
         raise PretrainedError(f"{path} is missing; reinstall the package or set pretrained=False to train")
-    digest = sha256(path)
+    data = path.read_bytes()  # read once: the bytes that were checked are the bytes that are loaded
+    digest = hashlib.sha256(data).hexdigest()
     if digest != entry["sha256"]:
         raise PretrainedError(f"{path} is damaged: its SHA-256 is {digest[:12]}..., the manifest says "
                               f"{entry['sha256'][:12]}...; reinstall the package or set pretrained=False to train")
-    state = torch.load(path, map_location="cpu", weights_only=True)
+    state = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
     if not set(state["models"]) <= set(models):
         raise PretrainedError(f"{path} holds models {sorted(state['models'])}, the notebook has {sorted(models)}")
     for key in state["models"]:
