@@ -21,7 +21,14 @@ import torch
 from benchmarks._samples import save_samples
 from course_utils import image_metrics, judges, losses, paired, runtime
 from course_utils.batches import TensorBatches
-from course_utils.models.pix2pix import PatchGAN, UNet, at_test_time, imagegan_layers, patchgan_layers, receptive_field
+from course_utils.models.pix2pix import (
+    at_test_time,
+    course_patchgan,
+    course_unet,
+    imagegan_layers,
+    patchgan_layers,
+    receptive_field,
+)
 from course_utils.train import train
 
 PROFILES = {
@@ -48,9 +55,8 @@ class Variant:
 
 def make_models(variant: Variant, in_ch: int, out_ch: int, size: int, seed: int):
     torch.manual_seed(seed)
-    depth = {32: 5, 64: 6}.get(size, 5)
-    g = UNet(in_ch, out_ch, depth=depth, base=32, max_channels=256, skips=variant.skips)
-    d = PatchGAN(in_ch + out_ch, list(variant.d_layers), base=32, max_channels=256) if variant.gan else None
+    g = course_unet(in_ch, out_ch, size, skips=variant.skips)
+    d = course_patchgan(in_ch + out_ch, list(variant.d_layers)) if variant.gan else None
     return g, d
 
 

@@ -92,8 +92,7 @@ TRAINING = [p for p in NOTEBOOKS if "pretrained" in papermill.inspect_notebook(s
 
 
 def test_every_training_notebook_can_load_shipped_weights():
-    # 06 (pix2pix) is the exception for now: its ten U-Nets would weigh 122 MiB even in float16
-    assert [p.stem[:2] for p in TRAINING] == ["01", "03", "04", "05", "07"]
+    assert [p.stem[:2] for p in TRAINING] == ["01", "03", "04", "05", "06", "07"]
 
 
 @pytest.mark.parametrize("path", TRAINING, ids=[p.stem for p in TRAINING])

@@ -7,6 +7,8 @@ from course_utils.models.pix2pix import (
     PatchGAN,
     UNet,
     at_test_time,
+    course_patchgan,
+    course_unet,
     imagegan_layers,
     output_size,
     patchgan_layers,
@@ -88,3 +90,20 @@ def test_test_time_modes():
     assert g.training  # mode restored
     after = g.state_dict()
     assert all(torch.equal(before[k], after[k]) for k in before)  # running statistics restored
+
+
+@pytest.mark.parametrize("size, depth", [(32, 5), (64, 6), (256, 8)])
+def test_course_unet_reaches_a_one_pixel_bottleneck(size, depth):
+    g = course_unet(3, 1, size)
+    assert g.depth == depth  # 256 x 256 gives the paper's eight encoder layers
+    assert max(m.out_channels for m in g.modules() if isinstance(m, torch.nn.Conv2d)) == 64
+    with torch.no_grad():
+        assert g.eval()(torch.randn(2, 3, size, size)).shape == (2, 1, size, size)
+    with pytest.raises(ValueError, match="power of two"):
+        course_unet(3, 3, 48)
+
+
+def test_course_patchgan_keeps_the_layers_it_is_given():
+    d = course_patchgan(4, patchgan_layers(1))
+    assert d.receptive_field == 16
+    assert d(torch.zeros(1, 2, 32, 32), torch.zeros(1, 2, 32, 32)).shape == (1, 1, 14, 14)

@@ -166,6 +166,25 @@ class PatchGAN(nn.Module):
 
 
 # ------------------------------------------------------------------------------------------------
+# the course's sizes
+
+
+def course_unet(in_channels: int, out_channels: int, size: int, skips: bool = True) -> UNet:
+    """The U-Net that notebook 06 and the pix2pix benchmark train: deep enough to reach a 1 x 1 bottleneck
+    (depth log2(size), as the paper's 8 layers on 256 x 256), with a quarter of the paper's channels at the
+    first layer (16 instead of 64) and never more than 64 (the paper goes up to 512), so that ten of them
+    train in minutes on two CPU cores and their weights are small enough to ship."""
+    if size < 4 or size & (size - 1):
+        raise ValueError(f"size must be a power of two, at least 4; got {size}")
+    return UNet(in_channels, out_channels, depth=size.bit_length() - 1, base=16, max_channels=64, skips=skips)
+
+
+def course_patchgan(in_channels: int, layers: Sequence[LayerSpec]) -> PatchGAN:
+    """The course's discriminator for given layers: half the paper's channels (D costs little next to G)."""
+    return PatchGAN(in_channels, layers, base=32, max_channels=256)
+
+
+# ------------------------------------------------------------------------------------------------
 # test time
 
 
