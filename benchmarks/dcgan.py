@@ -175,7 +175,7 @@ def run(profile: str = "full", seed: int = 0, out: Path | None = None, dataset: 
     sample_labels = even_labels(cfg.samples, n_classes, device)
     sample_z = torch.randn(cfg.samples, cfg.z_dim, generator=fixed).to(device)
     fake = generate(sampler, sample_z, sample_labels).cpu()
-    latest = generate(g, sample_z, sample_labels).cpu()
+    latest = generate(g, sample_z, sample_labels).cpu() if ema else fake  # without an EMA they are one
     real = test_set.images[torch.randperm(len(test_set), generator=fixed)[: min(len(fake), len(test_set))]]
     real_train = train_set.images[torch.randperm(len(train_set), generator=fixed)[: len(real)]]
     per_class = metrics.confusion_matrix(judge, fake, sample_labels.cpu()).diagonal()
