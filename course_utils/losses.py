@@ -6,6 +6,8 @@ numerically safe form of log D and log(1 - D): log sigmoid(a) never takes log(0)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import torch
 import torch.nn.functional as F
 
@@ -33,19 +35,19 @@ def g_loss_non_saturating(fake_logits: torch.Tensor) -> torch.Tensor:
     return F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))
 
 
-def d_hinge_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
-    """The hinge (energy-based) view of D's loss: max(0, 1 - D(x)) + max(0, 1 + D(G(z)))."""
-    return F.relu(1 - real_logits).mean() + F.relu(1 + fake_logits).mean()
+def attribute_loss(logits: torch.Tensor, attributes: torch.Tensor, sizes: Sequence[int]) -> torch.Tensor:
+    """Sum over attributes of BCE-with-logits (binary) or cross-entropy (categorical), each averaged over the batch.
 
-
-def g_hinge_loss(fake_logits: torch.Tensor) -> torch.Tensor:
-    return -fake_logits.mean()
-
-
-def r1_penalty(real_logits: torch.Tensor, real_inputs: torch.Tensor) -> torch.Tensor:
-    """R1 (Mescheder et al., 2018): the squared gradient norm of D's logit at real data, per sample.
-
-    real_inputs must have requires_grad set before D is applied to them.
+    `sizes` lists each attribute's number of values (2: binary, one logit; k > 2: k logits), the layout of
+    course_utils.data.faces.attribute_vector. Raw logits go straight into the losses: F.cross_entropy applies
+    log-softmax itself, so a softmax in front of it would squash the logits twice and shrink the gradients.
     """
-    (grad,) = torch.autograd.grad(real_logits.sum(), real_inputs, create_graph=True)
-    return grad.pow(2).reshape(len(grad), -1).sum(1).mean()
+    blocks = torch.split(logits, [1 if k == 2 else k for k in sizes], dim=1)
+    total = logits.new_zeros(())
+    for j, (block, k) in enumerate(zip(blocks, sizes)):
+        target = attributes[:, j]
+        if k == 2:
+            total = total + F.binary_cross_entropy_with_logits(block.squeeze(1), target.float())
+        else:
+            total = total + F.cross_entropy(block, target.long())
+    return total

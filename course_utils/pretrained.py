@@ -17,14 +17,14 @@ from __future__ import annotations
 import argparse
 import ast
 import hashlib
-import io
 import json
-import os
 import re
 import sys
 from pathlib import Path
 
 import torch
+
+from .checkpoints import atomic_save, atomic_write_text, safe_load
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 # Only generators ship: no notebook uses a discriminator once training is over, and it would double the size.
@@ -46,10 +46,7 @@ def _manifest(folder: Path | None) -> dict:
 
 
 def _write_manifest(folder: Path, manifest: dict) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / "manifest.json.tmp"
-    tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
-    os.replace(tmp, folder / "manifest.json")
+    atomic_write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", folder / "manifest.json")
 
 
 def run_name(checkpoint: Path) -> str:
@@ -72,14 +69,13 @@ def _map_floats(value, cast):
 def export_run(checkpoint: Path, notebook: str, folder: Path | None = None) -> dict:
     """Keep a finished checkpoint's generator and history (not D, the optimizers or RNG) as a shipped run."""
     folder = folder or WEIGHTS_DIR
-    ckpt = torch.load(checkpoint, map_location="cpu", weights_only=True)
+    ckpt = safe_load(checkpoint, f"checkpoint {checkpoint}", "export a finished run")
     name = run_name(checkpoint)
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / (name.replace("/", "__") + ".pt")
     models = {k: v for k, v in ckpt["models"].items() if k in SHIPPED_MODELS}
     # float16 halves the files; generated images do not change visibly
-    torch.save({"name": name, "step": ckpt["step"], "models": _map_floats(models, torch.Tensor.half),
-                "history": _map_floats(ckpt["history"], torch.Tensor.half)}, path)
+    atomic_save({"name": name, "step": ckpt["step"], "models": _map_floats(models, torch.Tensor.half),
+                 "history": _map_floats(ckpt["history"], torch.Tensor.half)}, path)
     entry = {"file": path.name, "sha256": sha256(path), "bytes": path.stat().st_size, "notebook": notebook,
              "models": sorted(models), "left_out": sorted(set(ckpt["models"]) - set(models)),
              "step": ckpt["step"], "train_seconds": round(ckpt["history"]["seconds"], 1)}
@@ -137,7 +133,7 @@ def load_run(checkpoint: Path, models: dict[str, torch.nn.Module], history, fold
     if digest != entry["sha256"]:
         raise PretrainedError(f"{path} is damaged: its SHA-256 is {digest[:12]}..., the manifest says "
                               f"{entry['sha256'][:12]}...; reinstall the package or set pretrained=False to train")
-    state = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
+    state = safe_load(data, str(path), "reinstall the package or set pretrained=False to train")
     if not set(state["models"]) <= set(models):
         raise PretrainedError(f"{path} holds models {sorted(state['models'])}, the notebook has {sorted(models)}")
     for key in state["models"]:

@@ -18,6 +18,7 @@ _PACKAGE_PARENT = Path(__file__).resolve().parent.parent
 # A checkout (or editable install) keeps data/ and runs/ beside the package; an installed copy (Colab)
 # keeps them in the working folder.
 REPO_ROOT = _PACKAGE_PARENT if (_PACKAGE_PARENT / "pyproject.toml").exists() else Path.cwd()
+DATA_ROOT = REPO_ROOT / "data"  # the download root and the judges' cache (data/README.md)
 
 
 def get_profile() -> str:

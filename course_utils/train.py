@@ -12,7 +12,6 @@ to a run that was never stopped.
 from __future__ import annotations
 
 import math
-import os
 import random
 import signal
 import threading
@@ -26,7 +25,8 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from .batches import TensorBatches
+from .checkpoints import CheckpointError, atomic_save, safe_load
+from .data.batches import TensorBatches
 from .pretrained import load_run
 from .runtime import is_quick
 
@@ -35,10 +35,6 @@ FORMAT = "course_utils.train/1"
 
 class DivergenceError(RuntimeError):
     """A loss became NaN or infinite; training stopped and the last good checkpoint was kept."""
-
-
-class CheckpointError(RuntimeError):
-    """A checkpoint could not be used; it is left untouched on disk."""
 
 
 def progress_bar(total: int, desc: str, initial: int = 0):
@@ -75,11 +71,6 @@ class History:
         self.steps.append(step)
         for key, value in values.items():
             self.scalars.setdefault(key, []).append(value)
-
-    def last(self, key: str, window: int = 50) -> float:
-        """Mean of the last `window` values of one scalar."""
-        values = self.scalars[key][-window:]
-        return sum(values) / len(values)
 
     def state_dict(self) -> dict:
         return {"steps": self.steps, "scalars": self.scalars, "seconds": self.seconds,
@@ -140,22 +131,10 @@ _RESTORERS: dict[str, Callable] = {
 }
 
 
-def short_reason(err: Exception) -> str:
-    """The first line of an exception, for error messages (torch's unpickling errors run to a page)."""
-    first = str(err).strip().splitlines()[0] if str(err).strip() else ""
-    return f"{type(err).__name__}: {first[:150]}"
-
-
 def load_checkpoint(path: Path) -> dict:
-    """Read a checkpoint safely (weights_only); a corrupt, truncated or foreign file is a clear error."""
-    try:
-        ckpt = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as err:
-        raise CheckpointError(
-            f"checkpoint {path} is unreadable (corrupt or truncated: {short_reason(err)}). It was left as it is; "
-            "delete it to start this run over"
-        ) from err
-    if not isinstance(ckpt, dict) or ckpt.get("format") != FORMAT:
+    """Read a training checkpoint safely; a corrupt, truncated or foreign file is a clear error."""
+    ckpt = safe_load(path, f"checkpoint {path}", "it was left as it is; delete it to start this run over")
+    if ckpt.get("format") != FORMAT:
         raise CheckpointError(f"{path} is not a course_utils training checkpoint; it was left as it is")
     return ckpt
 
@@ -182,10 +161,7 @@ class _Run:
             "batches": self.batches.state_dict(),
             "history": self.history.state_dict(),
         }
-        self.checkpoint.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.checkpoint.with_name(self.checkpoint.name + ".tmp")
-        torch.save(state, tmp)
-        os.replace(tmp, self.checkpoint)
+        atomic_save(state, self.checkpoint)
 
     def restore(self) -> None:
         ckpt = load_checkpoint(self.checkpoint)

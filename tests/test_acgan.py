@@ -3,15 +3,16 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from course_utils import faces
+from course_utils import losses
+from course_utils.data import faces
 from course_utils.models import acgan
 
 SIZES = (3, 2, 3, 2, 4)
 
 
 def test_vector_width_and_split():
-    assert acgan.vector_width(SIZES) == 12 == faces.attribute_vector(torch.zeros(1, 5, dtype=torch.long)).shape[1]
-    blocks = acgan.split_logits(torch.arange(24.0).view(2, 12), SIZES)
+    assert faces.vector_width(SIZES) == 12 == faces.attribute_vector(torch.zeros(1, 5, dtype=torch.long)).shape[1]
+    blocks = faces.split_logits(torch.arange(24.0).view(2, 12), SIZES)
     assert [b.shape[1] for b in blocks] == [3, 1, 3, 1, 4]
     assert blocks[4][0].tolist() == [8.0, 9.0, 10.0, 11.0]
 
@@ -21,7 +22,7 @@ def test_attribute_loss_takes_raw_logits_no_softmax_before_the_cross_entropy():
     logits = torch.randn(6, 12) * 3
     target = torch.tensor([[0, 1, 2, 0, 3], [1, 0, 0, 1, 2], [2, 1, 1, 0, 0],
                            [0, 0, 2, 1, 1], [1, 1, 0, 0, 3], [2, 0, 1, 1, 2]])
-    blocks = acgan.split_logits(logits, SIZES)
+    blocks = faces.split_logits(logits, SIZES)
     # the loss written out by hand: -log softmax(logits)[y] per categorical block, BCE-with-logits per binary one
     expected = 0.0
     for j, (block, k) in enumerate(zip(blocks, SIZES)):
@@ -31,7 +32,7 @@ def test_attribute_loss_takes_raw_logits_no_softmax_before_the_cross_entropy():
             expected += -(y * p.log() + (1 - y) * (1 - p).log()).mean()
         else:
             expected += -block.log_softmax(1)[torch.arange(6), target[:, j]].mean()
-    loss = acgan.attribute_loss(logits, target, SIZES)
+    loss = losses.attribute_loss(logits, target, SIZES)
     assert torch.allclose(loss, expected, atol=1e-5)
     # the mistake this guards against: a softmax in front of cross_entropy gives a different, wrong number
     double = sum(F.cross_entropy(b.softmax(1), target[:, j]) for j, (b, k) in enumerate(zip(blocks, SIZES)) if k > 2)
@@ -39,7 +40,7 @@ def test_attribute_loss_takes_raw_logits_no_softmax_before_the_cross_entropy():
     assert abs(double.item() - single.item()) > 0.1
     # the loss can go to zero with confident logits: impossible if the logits were squashed by a softmax first
     confident = faces.attribute_vector(target) * 40 - 20
-    assert acgan.attribute_loss(confident, target, SIZES).item() < 1e-6
+    assert losses.attribute_loss(confident, target, SIZES).item() < 1e-6
 
 
 def test_discriminator_heads_return_logits_and_no_softmax_module():
@@ -79,7 +80,7 @@ def test_identity_code_is_an_extra_input():
 
 def test_predict_attributes_inverts_the_vector():
     target = torch.tensor([[2, 1, 0, 0, 3], [0, 0, 1, 1, 1]])
-    assert torch.equal(acgan.predict_attributes(faces.attribute_vector(target) * 4 - 2, SIZES), target)
+    assert torch.equal(faces.predict_attributes(faces.attribute_vector(target) * 4 - 2, SIZES), target)
 
 
 def test_invert_finds_a_z_that_reproduces_a_generated_image():

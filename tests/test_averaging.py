@@ -2,7 +2,7 @@ import pytest
 import torch
 from torch import nn
 
-from course_utils.averaging import WeightAverage
+from course_utils.models.averaging import WeightAverage
 
 
 def test_the_average_follows_the_model_with_the_stated_decay():

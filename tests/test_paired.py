@@ -5,7 +5,7 @@ import pytest
 import torch
 from PIL import Image
 
-from course_utils import paired
+from course_utils.data import paired
 
 
 def test_outline_of_a_square_is_its_border():

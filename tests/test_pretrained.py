@@ -5,7 +5,7 @@ import torch
 import torch.nn as nn
 
 from course_utils import pretrained
-from course_utils.batches import TensorBatches
+from course_utils.data.batches import TensorBatches
 from course_utils.train import train
 
 

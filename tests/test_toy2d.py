@@ -2,7 +2,7 @@ import math
 
 import torch
 
-from course_utils import toy2d
+from course_utils.data import toy2d
 
 
 def test_parabola_points_lie_on_the_curve():

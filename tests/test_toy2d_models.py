@@ -1,7 +1,8 @@
 import pytest
 import torch
 
-from course_utils.models.toy2d_mlp import Discriminator, Generator, MinibatchDiscrimination, count_parameters
+from course_utils.models.flops import count_parameters
+from course_utils.models.toy2d_mlp import Discriminator, Generator, MinibatchDiscrimination
 
 
 def test_generator_places_its_output_with_center_and_scale():

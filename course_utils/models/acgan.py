@@ -14,44 +14,9 @@ logit, a larger size a categorical one with one logit per value. The same layout
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-
-
-def vector_width(sizes: Sequence[int]) -> int:
-    """Entries of the attribute vector and of the attribute logits: 1 per binary attribute, k per k-way one."""
-    return sum(1 if k == 2 else k for k in sizes)
-
-
-def split_logits(logits: torch.Tensor, sizes: Sequence[int]) -> list[torch.Tensor]:
-    """Cut (N, vector_width) logits into one block per attribute: (N, 1) for binary, (N, k) for categorical."""
-    return list(torch.split(logits, [1 if k == 2 else k for k in sizes], dim=1))
-
-
-def attribute_loss(logits: torch.Tensor, attributes: torch.Tensor, sizes: Sequence[int]) -> torch.Tensor:
-    """Sum over attributes of BCE-with-logits (binary) or cross-entropy (categorical), each averaged over the batch.
-
-    Raw logits go straight into the losses: F.cross_entropy applies log-softmax itself, so a softmax in
-    front of it would squash the logits twice and shrink the gradients.
-    """
-    total = logits.new_zeros(())
-    for j, (block, k) in enumerate(zip(split_logits(logits, sizes), sizes)):
-        target = attributes[:, j]
-        if k == 2:
-            total = total + F.binary_cross_entropy_with_logits(block.squeeze(1), target.float())
-        else:
-            total = total + F.cross_entropy(block, target.long())
-    return total
-
-
-def predict_attributes(logits: torch.Tensor, sizes: Sequence[int]) -> torch.Tensor:
-    """Integer attributes (N, A) from logits: logit > 0 for binary, argmax for categorical."""
-    columns = [(block.squeeze(1) > 0).long() if k == 2 else block.argmax(1)
-               for block, k in zip(split_logits(logits, sizes), sizes)]
-    return torch.stack(columns, 1)
 
 
 class ConditionalBatchNorm2d(nn.Module):

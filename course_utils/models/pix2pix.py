@@ -212,7 +212,3 @@ def at_test_time(model: nn.Module, *, dropout: bool, batch_stats: bool):
         with torch.no_grad():
             for name, b in model.named_buffers():
                 b.copy_(saved[name])
-
-
-def count_parameters(model: nn.Module) -> int:
-    return sum(p.numel() for p in model.parameters())

@@ -115,7 +115,3 @@ class Discriminator(nn.Module):
     def forward(self, x: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
         h = self.body(_with_labels((x - self.center) / self.scale, labels, self.n_classes))
         return self.head(self.minibatch(h)).squeeze(1)
-
-
-def count_parameters(model: nn.Module) -> int:
-    return sum(p.numel() for p in model.parameters())

@@ -12,9 +12,10 @@ A little nuisance (position, scale, background and shirt colour) varies from ima
 in any photograph. Besides the picture the renderer can return a semantic label map (skin, hair, eyes,
 ...), which is what a pix2pix "label map -> face" set needs.
 
-`load_celeba` reads CelebA in torchvision's folder layout (`data/celeba/img_align_celeba/*.jpg` and
-`list_attr_celeba.txt`) when the user has it, keeping a chosen subset of its 40 binary attributes.
-Both return a `FaceSet`: images in [-1, 1], integer attributes (N, A) and identity ids.
+The attribute schema lives here, once: `ATTRIBUTES` (names and values), the named column indices (`POSE`,
+`SMILING`, ...), and the one coding the models, the judges and the losses share (`attribute_vector` in,
+`predict_attributes` out). `course_utils.data.celeba` reads CelebA into the same `FaceSet`: images in
+[-1, 1], integer attributes (N, A) and identity ids.
 """
 
 from __future__ import annotations
@@ -22,14 +23,10 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import torch
 
-from .runtime import REPO_ROOT
-
-DATA_ROOT = REPO_ROOT / "data"
 # Bump when the drawing changes: cached face judges are keyed by it and then retrained.
 RENDERER_VERSION = 1
 
@@ -43,11 +40,6 @@ class Attribute:
     def binary(self) -> bool:
         return len(self.values) == 2
 
-    @property
-    def width(self) -> int:
-        """Entries in the attribute vector: 1 for a binary attribute, one per value for a categorical one."""
-        return 1 if self.binary else len(self.values)
-
 
 ATTRIBUTES = (
     Attribute("pose", ("left", "frontal", "right")),
@@ -58,6 +50,8 @@ ATTRIBUTES = (
 )
 ATTRIBUTE_NAMES = tuple(a.name for a in ATTRIBUTES)
 ATTRIBUTE_SIZES = tuple(len(a.values) for a in ATTRIBUTES)  # what the models take: 2 means binary
+POSE, SMILING, LIGHTING, EYEGLASSES, HAIR_COLOUR = range(len(ATTRIBUTES))  # column indices, by name
+FRONTAL, EVEN_LIGHT = ATTRIBUTES[POSE].values.index("frontal"), ATTRIBUTES[LIGHTING].values.index("even")
 HAIR_STYLES = ("short", "long", "fringe", "curly")
 SEGMENT_NAMES = ("background", "skin", "hair", "eye", "eyebrow", "nose", "mouth", "glasses", "neck", "clothes")
 
@@ -74,6 +68,23 @@ def attribute_vector(attributes: torch.Tensor, attribute_set: Sequence[Attribute
         else:
             parts.append(torch.nn.functional.one_hot(column, len(attribute.values)).float())
     return torch.cat(parts, 1)
+
+
+def vector_width(sizes: Sequence[int]) -> int:
+    """Entries of the attribute vector and of the attribute logits: 1 per binary attribute, k per k-way one."""
+    return sum(1 if k == 2 else k for k in sizes)
+
+
+def split_logits(logits: torch.Tensor, sizes: Sequence[int]) -> list[torch.Tensor]:
+    """Cut (N, vector_width) logits into one block per attribute: (N, 1) for binary, (N, k) for categorical."""
+    return list(torch.split(logits, [1 if k == 2 else k for k in sizes], dim=1))
+
+
+def predict_attributes(logits: torch.Tensor, sizes: Sequence[int]) -> torch.Tensor:
+    """Integer attributes (N, A) from logits: logit > 0 for binary, argmax for categorical."""
+    columns = [(block.squeeze(1) > 0).long() if k == 2 else block.argmax(1)
+               for block, k in zip(split_logits(logits, sizes), sizes)]
+    return torch.stack(columns, 1)
 
 
 @dataclass
@@ -343,101 +354,3 @@ def sample_faces(n: int, *, identities: int | Sequence[int] = 1000, seed: int = 
             labels.append(out[1])
     return FaceSet(torch.cat(images), torch.from_numpy(attributes), torch.from_numpy(ids), ATTRIBUTES,
                    f"the procedural face renderer (seed {seed})", torch.cat(labels) if segments else None)
-
-
-# --------------------------------------------------------------------------------------------------------
-# CelebA in torchvision's layout, read directly (torchvision is optional for the course).
-
-CELEBA_DEFAULT = ("Smiling", "Eyeglasses", "Male", "Young", "Black_Hair", "Blond_Hair")
-_CELEBA_SPLITS = {"train": 0, "valid": 1, "test": 2, "all": None}
-
-
-def _read_attr_list(path: Path) -> tuple[list[str], list[str], np.ndarray]:
-    lines = path.read_text().splitlines()
-    if len(lines) < 2:
-        raise ValueError(f"{path} is not CelebA's attribute list: it needs a count line and a header line")
-    try:
-        count = int(lines[0].split()[0])
-    except (ValueError, IndexError) as err:
-        raise ValueError(f"{path}: the first line must be the number of images; got {lines[0]!r}") from err
-    names = lines[1].split()
-    files, values = [], []
-    for number, line in enumerate(lines[2:], start=3):
-        if not line.strip():
-            continue
-        parts = line.split()
-        if len(parts) != len(names) + 1 or any(v not in ("1", "-1") for v in parts[1:]):
-            raise ValueError(f"{path}, line {number}: want a file name and {len(names)} values of 1 or -1; "
-                             f"got {line[:80]!r}")
-        files.append(parts[0])
-        values.append([v == "1" for v in parts[1:]])
-    if len(files) != count:
-        raise ValueError(f"{path} promises {count} images on its first line but lists {len(files)}")
-    return names, files, np.array(values, dtype=np.int64).reshape(len(files), len(names))
-
-
-def _read_table(path: Path) -> dict[str, int]:
-    table = {}
-    for line in path.read_text().split("\n"):
-        parts = line.split()
-        if len(parts) == 2:
-            table[parts[0]] = int(parts[1])
-    return table
-
-
-def load_celeba(root: Path | str = DATA_ROOT, *, attributes: Sequence[str] = CELEBA_DEFAULT, split: str = "train",
-                size: int = 32, limit: int | None = None) -> FaceSet:
-    """CelebA from `root/celeba` (torchvision's layout): images centre-cropped to a square and resized.
-
-    attributes: which of the 40 CelebA attributes to keep, as binary columns. split: 'train', 'valid',
-    'test' (from list_eval_partition.txt, which is then required) or 'all'. limit: keep the first images.
-    Identities come from identity_CelebA.txt when it is there (else -1).
-    """
-    from PIL import Image  # Pillow comes with matplotlib
-
-    folder = Path(root) / "celeba"
-    attr_path, image_dir = folder / "list_attr_celeba.txt", folder / "img_align_celeba"
-    if not attr_path.is_file() or not image_dir.is_dir():
-        raise FileNotFoundError(
-            f"CelebA was not found under {folder}: it needs {attr_path.name} and the folder {image_dir.name}/ "
-            "(torchvision's layout; download it from the CelebA site or with torchvision.datasets.CelebA). "
-            "The offline alternative is course_utils.faces.sample_faces."
-        )
-    if split not in _CELEBA_SPLITS:
-        raise ValueError(f"split must be one of {', '.join(_CELEBA_SPLITS)}; got {split!r}")
-    if size < 8:
-        raise ValueError(f"size must be at least 8 pixels; got {size}")
-    names, files, values = _read_attr_list(attr_path)
-    missing = [a for a in attributes if a not in names]
-    if missing or not attributes:
-        raise ValueError(f"CelebA has no attribute(s) {missing or '(none asked for)'}; choose from {', '.join(names)}")
-    keep = np.arange(len(files))
-    if _CELEBA_SPLITS[split] is not None:
-        partition_path = folder / "list_eval_partition.txt"
-        if not partition_path.is_file():
-            raise FileNotFoundError(f"split={split!r} needs {partition_path}; use split='all' without it")
-        partition = _read_table(partition_path)
-        keep = np.array([i for i, f in enumerate(files) if partition.get(f) == _CELEBA_SPLITS[split]], dtype=np.int64)
-    if limit is not None:
-        keep = keep[:limit]
-    if len(keep) == 0:
-        raise ValueError(f"CelebA under {folder} has no images in split {split!r}")
-    identity_path = folder / "identity_CelebA.txt"
-    identity_table = _read_table(identity_path) if identity_path.is_file() else {}
-    images = np.empty((len(keep), 3, size, size), dtype=np.float32)
-    for row, i in enumerate(keep):
-        path = image_dir / files[i]
-        if not path.is_file():
-            raise FileNotFoundError(f"{attr_path.name} lists {files[i]}, but {path} does not exist")
-        with Image.open(path) as picture:
-            picture = picture.convert("RGB")
-            w, h = picture.size
-            side = min(w, h)
-            left, top = (w - side) // 2, (h - side) // 2
-            picture = picture.crop((left, top, left + side, top + side)).resize((size, size), Image.BILINEAR)
-            images[row] = np.asarray(picture, dtype=np.float32).transpose(2, 0, 1) / 127.5 - 1.0
-    columns = [names.index(a) for a in attributes]
-    attribute_set = tuple(Attribute(a, ("no", "yes")) for a in attributes)
-    identities = torch.tensor([identity_table.get(files[i], -1) for i in keep], dtype=torch.int64)
-    return FaceSet(torch.from_numpy(images), torch.from_numpy(values[keep][:, columns]), identities, attribute_set,
-                   f"CelebA ({folder}, split {split})")

@@ -22,7 +22,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .datasets import DATA_ROOT, load_mnist
+from ..runtime import DATA_ROOT
+from .mnist import load_mnist
 
 
 @dataclass

@@ -14,9 +14,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .runtime import REPO_ROOT
+from ..runtime import DATA_ROOT
 
-DATA_ROOT = REPO_ROOT / "data"
 DEBIAN_FASHION = Path("/usr/share/datasets/fashion-mnist")
 DIGIT_NAMES = tuple(str(d) for d in range(10))
 FASHION_NAMES = ("T-shirt", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Boot")

@@ -1,0 +1,3 @@
+"""Evaluation: sampling (one generate, balanced labels), metrics (judged figures against held-out real test
+images), modes (2-D mode coverage), translation (pix2pix's L1, PSNR, sharpness), faces (attribute accuracy,
+identity ratio), gradients (what reaches G) and record (what a notebook hands to its benchmark)."""

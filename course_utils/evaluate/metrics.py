@@ -1,0 +1,114 @@
+"""The numbers that say whether an image GAN learned, read by a judge that never saw the GAN.
+
+Conditional accuracy, the confusion matrix and class shares come from the judge's verdicts; diversity and the
+Frechet distance compare the judge's features of generated images with those of a `Reference`: held-out
+real test images, by the course's one convention, so that every figure is measured against images that
+neither the GAN nor the judge trained on. `judge_figures` returns them all, with the reference named.
+The 2-D mode counts are in course_utils.evaluate.modes.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import scipy.linalg
+import torch
+
+from ..judges.digits import Judge
+
+
+def conditional_accuracy(judge: Judge, images: torch.Tensor, labels: torch.Tensor) -> float:
+    """Fraction of generated images that the judge assigns to the label they were asked for."""
+    return (judge.predict(images).cpu() == labels.cpu()).float().mean().item()
+
+
+def confusion_matrix(judge: Judge, images: torch.Tensor, labels: torch.Tensor) -> np.ndarray:
+    """Rows: asked label; columns: the judge's verdict; each row sums to 1."""
+    classes = len(judge.class_names)
+    predicted = judge.predict(images).cpu()
+    counts = torch.zeros(classes, classes)
+    counts.index_put_((labels.cpu(), predicted), torch.ones(len(labels)), accumulate=True)
+    return (counts / counts.sum(1, keepdim=True).clamp(min=1)).numpy()
+
+
+def class_histogram(judge: Judge, images: torch.Tensor) -> np.ndarray:
+    """Share of images the judge puts in each class: a collapsed GAN piles up in a few."""
+    predicted = judge.predict(images).cpu()
+    return (torch.bincount(predicted, minlength=len(judge.class_names)).float() / len(predicted)).numpy()
+
+
+def mean_pairwise_distance(features: torch.Tensor, max_items: int = 2000) -> float:
+    """Average Euclidean distance between distinct items (the first max_items, to bound the cost)."""
+    x = features[:max_items].double()
+    d = torch.cdist(x, x)
+    n = len(x)
+    return (d.sum() / (n * (n - 1))).item()
+
+
+def diversity(judge: Judge, fake: torch.Tensor, real: torch.Tensor) -> float:
+    """Mean pairwise distance of generated images over that of real ones, in judge feature space.
+
+    About 1 means as varied as the data; a collapsed generator scores near 0.
+    """
+    return mean_pairwise_distance(judge.features(fake).cpu()) / mean_pairwise_distance(judge.features(real).cpu())
+
+
+def frechet_distance(features_a: torch.Tensor, features_b: torch.Tensor) -> float:
+    """Frechet distance between Gaussians fitted to two feature sets (FID, with our judge as the network):
+
+    ||mu_a - mu_b||^2 + Tr(S_a + S_b - 2 (S_a S_b)^(1/2))
+    """
+    a, b = features_a.double().cpu().numpy(), features_b.double().cpu().numpy()
+    mu_a, mu_b = a.mean(0), b.mean(0)
+    cov_a, cov_b = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
+    with warnings.catch_warnings():  # a collapsed generator's covariance is singular: handled just below
+        warnings.simplefilter("ignore", scipy.linalg.LinAlgWarning)
+        root = scipy.linalg.sqrtm(cov_a @ cov_b)
+        if not np.isfinite(root).all():  # a singular product: nudge both covariances, as the FID reference does
+            eps = 1e-6 * np.eye(len(cov_a))
+            root = scipy.linalg.sqrtm((cov_a + eps) @ (cov_b + eps))
+    value = ((mu_a - mu_b) ** 2).sum() + np.trace(cov_a) + np.trace(cov_b) - 2 * np.trace(root.real)
+    return float(max(value, 0.0))
+
+
+def judge_frechet(judge: Judge, fake: torch.Tensor, real: torch.Tensor) -> float:
+    return frechet_distance(judge.features(fake), judge.features(real))
+
+
+class Reference:
+    """Real images as the judge sees them: their features and spread, computed once and reused by every
+    evaluation, and a `name` that says which images they are (the `reference` field of every record)."""
+
+    def __init__(self, judge: Judge, images: torch.Tensor, name: str = "held-out real test images"):
+        # mean_pairwise_distance looks at the first 2,000 items only, and real sets are often stored class by
+        # class: a fixed shuffle makes any prefix a fair sample of every class.
+        order = torch.randperm(len(images), generator=torch.Generator().manual_seed(1))
+        self.features = judge.features(images[order]).cpu()
+        self.spread = mean_pairwise_distance(self.features)
+        self.name = f"{name} ({len(images):,})"
+
+
+def judge_figures(judge: Judge, images: torch.Tensor, reference: Reference,
+                  labels: torch.Tensor | None = None) -> dict:
+    """What the judge says about `images`, measured against the real reference images.
+
+    class_min_share / class_max_share: the rarest and commonest class among the judge's verdicts (a fair
+    generator of digits gives 0.10 each; a dropped mode shows as a share near 0); diversity: the mean
+    pairwise distance of judge features over that of the reference (1 is as varied as real data);
+    frechet: the Frechet distance between the two feature sets (0 is the reference's own statistics);
+    with labels, also the conditional accuracy (the share of images judged to be the asked label).
+    """
+    share = class_histogram(judge, images)
+    order = torch.randperm(len(images), generator=torch.Generator().manual_seed(0))
+    features = judge.features(images[order]).cpu()
+    figures = {
+        "class_min_share": float(share.min()),
+        "class_max_share": float(share.max()),
+        "diversity": mean_pairwise_distance(features) / reference.spread,
+        "frechet": frechet_distance(features, reference.features),
+        "reference": reference.name,
+    }
+    if labels is not None:
+        figures["conditional_accuracy"] = conditional_accuracy(judge, images, labels)
+    return figures

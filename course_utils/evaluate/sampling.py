@@ -1,0 +1,33 @@
+"""Sampling a trained generator: one `generate` for every notebook, with seeded noise and balanced labels."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from ..train import evaluating
+
+
+def noise(count: int, z_dim: int, seed: int = 0) -> torch.Tensor:
+    """`count` standard normal noise vectors from their own seeded generator: the same seed, the same batch,
+    so two generators (or one at two points of training) can be compared on the same latent batch."""
+    return torch.randn(count, z_dim, generator=torch.Generator().manual_seed(seed))
+
+
+def balanced_labels(count: int, n_classes: int) -> torch.Tensor:
+    """0, 1, ..., n_classes - 1, 0, 1, ...: `count` labels spread as evenly as possible over the classes."""
+    return torch.arange(count) % n_classes
+
+
+def generate(generator: nn.Module, z: torch.Tensor, condition: torch.Tensor | None = None,
+             batch_size: int = 1000) -> torch.Tensor:
+    """G(z) or G(z, condition) in eval mode, in batches on G's device; float32 images on the CPU."""
+    device = next(generator.parameters()).device
+    out = []
+    with evaluating(generator):
+        for start in range(0, len(z), batch_size):
+            args = [z[start : start + batch_size].to(device)]
+            if condition is not None:
+                args.append(condition[start : start + batch_size].to(device))
+            out.append(generator(*args).float().cpu())
+    return torch.cat(out)
