@@ -1,51 +1,138 @@
 """python -m benchmarks NAME [--profile quick|full] [--seed N] [--dataset D] [--size S] --out DIR
 
-Runs benchmarks/NAME.py, whose `run(profile, seed, out)` returns a dict of figures (and may write
-NAME.samples.npz itself), and writes DIR/NAME.json with the figures plus the machine's device, thread count
-and wall seconds. --dataset and --size go to the benchmarks whose run() takes them (dcgan).
+A benchmark of a lesson runs the lesson's notebook: papermill executes it in the chosen profile, with
+`-p seed N` (and `-p dataset D`, `-p image_size S` where the notebook takes them), and with COURSE_RECORD
+pointing at DIR, so the notebook writes what its results table shows to DIR/NAME.json and its samples to
+DIR/NAME.samples.npz (course_utils.evaluate.record). The executed notebook is kept as DIR/NAME.ipynb, the
+evidence behind every figure. Its training runs go to a fresh folder (--runs, by default a temporary one),
+so a benchmark always trains and never resumes an older run.
+
+Measurements that no notebook makes (`batches`, `judges`) are scripts: benchmarks/NAME.py with
+`run(profile, seed, out) -> dict`. Either way DIR/NAME.json gets the machine's device, thread count and
+wall seconds beside the figures.
 """
+
+from __future__ import annotations
 
 import argparse
 import importlib
-import inspect
 import json
+import os
 import platform
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import torch
 
 from course_utils import runtime
+from course_utils.evaluate import record
 
 HERE = Path(__file__).resolve().parent
+NOTEBOOKS = HERE.parent / "notebooks"
+# benchmark -> the notebook that is its recipe
+NOTEBOOK_BENCHMARKS = {
+    "gan2d": "01_gan_2d_synthetic",
+    "mlp_gan": "03_mlp_gan_mnist",
+    "cgan": "04_cgan_mnist",
+    "dcgan": "05_conditional_dcgan",
+    "pix2pix": "06_pix2pix",
+    "faces": "07_auxiliary_face_gan",
+}
+# command-line option -> notebook parameter
+OPTIONS = {"dataset": "dataset", "size": "image_size"}
 
 
-def available() -> list[str]:
+def scripts() -> list[str]:
     return sorted(p.stem for p in HERE.glob("*.py") if not p.stem.startswith("_"))
 
 
+def available() -> list[str]:
+    return sorted(set(scripts()) | set(NOTEBOOK_BENCHMARKS))
+
+
+def writable_folder(path: Path) -> str | None:
+    """None if `path` can be made and written to, else why not."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path):
+            pass
+    except OSError as err:
+        return err.strerror or type(err).__name__
+    return None
+
+
+def run_notebook(name: str, profile: str, seed: int, out: Path, options: dict, runs: Path | None) -> dict:
+    """Execute the benchmark's notebook; returns what it recorded, with `notebook` and its wall seconds."""
+    import papermill  # here: `--help` should not wait for it
+
+    notebook = NOTEBOOKS / f"{NOTEBOOK_BENCHMARKS[name]}.ipynb"
+    known = papermill.inspect_notebook(str(notebook))
+    parameters = {"seed": seed}
+    for option, value in options.items():
+        if OPTIONS[option] not in known:
+            raise SystemExit(f"python -m benchmarks: benchmark {name} takes no --{option}")
+        parameters[OPTIONS[option]] = value
+    (out / f"{name}.json").unlink(missing_ok=True)  # what is read back was written by this run
+    run_root = runs or Path(tempfile.mkdtemp(prefix=f"{name}-runs-"))
+    environment = {"COURSE_PROFILE": profile, record.ENV: str(out), "COURSE_RUNS": str(run_root)}
+    saved = {k: os.environ.get(k) for k in environment}
+    os.environ.update(environment)  # the kernel inherits them
+    started = time.perf_counter()
+    try:
+        papermill.execute_notebook(str(notebook), str(out / f"{name}.ipynb"), parameters=parameters,
+                                   cwd=str(NOTEBOOKS), progress_bar=False, kernel_name="python3")
+    finally:
+        seconds = time.perf_counter() - started
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        if runs is None:
+            shutil.rmtree(run_root, ignore_errors=True)
+    path = out / f"{name}.json"
+    if not path.exists():
+        raise RuntimeError(f"{notebook.name} ran but recorded no figures for {name} (it never called "
+                           f"record.figures({name!r}, ...))")
+    figures = json.loads(path.read_text())
+    return {"notebook": notebook.stem, **figures, "notebook_seconds": round(seconds, 1)}
+
+
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
     parser.add_argument("name", choices=available())
     parser.add_argument("--profile", choices=runtime.PROFILES, default="full")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, required=True, help="folder for NAME.json (and NAME.samples.npz)")
-    parser.add_argument("--dataset", help="for benchmarks that take one (dcgan: mnist or fashion)")
-    parser.add_argument("--size", type=int, help="image size, for benchmarks that take one (dcgan: 28, 32 or 64)")
+    parser.add_argument("--dataset", help="for benchmarks whose notebook takes one (dcgan: mnist or fashion)")
+    parser.add_argument("--size", type=int, help="image size, for benchmarks whose notebook takes one (dcgan)")
+    parser.add_argument("--runs", type=Path, help="keep the notebook's training runs here (to export them as "
+                                                  "pretrained weights); default: a temporary folder")
     args = parser.parse_args(argv)
+    if args.seed < 0:
+        parser.error(f"--seed must be at least 0; got {args.seed}")
+    problem = writable_folder(args.out)
+    if problem:
+        print(f"python -m benchmarks: cannot write to --out {args.out} ({problem}); choose a folder you can write to",
+              file=sys.stderr)
+        return 2
 
-    module = importlib.import_module(f"benchmarks.{args.name}")
-    options = {k: v for k, v in (("dataset", args.dataset), ("size", args.size)) if v is not None}
-    unknown = set(options) - set(inspect.signature(module.run).parameters)
-    if unknown:
-        parser.error(f"benchmark {args.name} takes no --{' --'.join(sorted(unknown))}")
-    args.out.mkdir(parents=True, exist_ok=True)
-    runtime.seed_everything(args.seed)
+    options = {k: getattr(args, k) for k in OPTIONS if getattr(args, k) is not None}
     started = time.perf_counter()
-    figures = module.run(profile=args.profile, seed=args.seed, out=args.out, **options)
+    if args.name in NOTEBOOK_BENCHMARKS:
+        figures = run_notebook(args.name, args.profile, args.seed, args.out, options, args.runs)
+    else:
+        if options or args.runs:
+            parser.error(f"benchmark {args.name} takes no --{' --'.join(sorted(options) or ['runs'])}")
+        runtime.seed_everything(args.seed)
+        figures = importlib.import_module(f"benchmarks.{args.name}").run(profile=args.profile, seed=args.seed,
+                                                                         out=args.out)
     device = runtime.get_device()
-    record = {
+    result = {
         "benchmark": args.name,
         "profile": args.profile,
         "seed": args.seed,
@@ -57,10 +144,11 @@ def main(argv=None) -> int:
         "wall_seconds": round(time.perf_counter() - started, 2),
     }
     path = args.out / f"{args.name}.json"
-    path.write_text(json.dumps(record, indent=2) + "\n")
-    width = max(map(len, record))
-    for key, value in record.items():
-        print(f"{key:<{width}}  {value}")
+    path.write_text(json.dumps(result, indent=2) + "\n")
+    width = max(map(len, result))
+    for key, value in result.items():
+        shown = json.dumps(value) if isinstance(value, dict | list) else value
+        print(f"{key:<{width}}  {str(shown)[:200]}")
     print(f"wrote {path}")
     return 0
 

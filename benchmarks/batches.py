@@ -6,8 +6,9 @@ from pathlib import Path
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
-from course_utils import datasets, runtime
-from course_utils.batches import TensorBatches
+from course_utils import runtime
+from course_utils.data import mnist
+from course_utils.data.batches import TensorBatches
 
 
 def _images_per_second(batches, epochs: int) -> float:
@@ -22,7 +23,7 @@ def _images_per_second(batches, epochs: int) -> float:
 
 def run(profile: str, seed: int, out: Path) -> dict:
     device = runtime.get_device()
-    data = datasets.load_mnist("train")
+    data = mnist.load_mnist("train")
     images, labels = data.images.to(device), data.labels.to(device)
     epochs, batch_size = (2, 128) if profile == "quick" else (30, 128)
     ours = TensorBatches(images, labels, batch_size=batch_size, seed=seed)

@@ -6,7 +6,8 @@ cached judges (training them first if they are missing).
 
 from pathlib import Path
 
-from course_utils import judges, runtime
+from course_utils import runtime
+from course_utils.judges import digits
 
 
 def run(profile: str, seed: int, out: Path) -> dict:
@@ -14,9 +15,9 @@ def run(profile: str, seed: int, out: Path) -> dict:
     figures = {}
     for dataset in ("mnist", "fashion"):
         if profile == "full":
-            judge = judges.train_judge(dataset, device, seed=seed)
+            judge = digits.train_judge(dataset, device, seed=seed)
         else:
-            judge = judges.get_judge(dataset, device)
+            judge = digits.get_judge(dataset, device)
         figures[f"{dataset}_source"] = judge.source
         figures[f"{dataset}_heldout_accuracy"] = round(judge.heldout_accuracy, 4)
         figures[f"{dataset}_train_seconds"] = round(judge.train_seconds, 1)
