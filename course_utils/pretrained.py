@@ -27,8 +27,8 @@ import torch
 from .checkpoints import atomic_save, atomic_write_text, safe_load
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
-# Only generators ship: no notebook uses a discriminator once training is over, and it would double the size.
-SHIPPED_MODELS = ("G", "g")
+# Only generators (and their weight averages) ship: no notebook uses a discriminator once training is over.
+SHIPPED_MODELS = ("G", "g", "G_ema")
 
 
 class PretrainedError(RuntimeError):

@@ -119,6 +119,15 @@ def _restore_modules(modules: Mapping, states: Mapping, what: str, path: Path) -
             ) from err
 
 
+def _restore_batches(batches: TensorBatches, state: dict, path: Path) -> None:
+    try:
+        batches.load_state_dict(state)
+    except ValueError as err:
+        raise CheckpointError(f"checkpoint {path} cannot be resumed here: {err}. Resuming would train on another "
+                              "order of the data; use the settings it was written with, or delete it to start over"
+                              ) from err
+
+
 # Each part of a run's state is restored by one named function, so a test can leave one out and show
 # that resuming is then no longer exact.
 _RESTORERS: dict[str, Callable] = {
@@ -126,7 +135,7 @@ _RESTORERS: dict[str, Callable] = {
     "optimizers": lambda run, ckpt: _restore_modules(run.optimizers, ckpt["optimizers"], "optimizers",
                                                      run.checkpoint),
     "rng": lambda run, ckpt: _restore_rng(ckpt["rng"]),
-    "batches": lambda run, ckpt: run.batches.load_state_dict(ckpt["batches"]),
+    "batches": lambda run, ckpt: _restore_batches(run.batches, ckpt["batches"], run.checkpoint),
     "history": lambda run, ckpt: run.history.load_state_dict(ckpt["history"]),
 }
 

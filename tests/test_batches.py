@@ -47,11 +47,21 @@ def test_resuming_from_state_continues_the_same_order():
         got.append(b)
         if i == 6:
             break
-    resumed = TensorBatches(x, batch_size=4, seed=0)
+    resumed = TensorBatches(x, batch_size=4, seed=5)
     resumed.load_state_dict(first.state_dict())
     while resumed.epoch < 3:
         got.extend(resumed)
     assert all(torch.equal(a, b) for a, b in zip(got, expected, strict=True))
+
+
+def test_a_position_from_another_data_order_is_refused():
+    state = TensorBatches(torch.arange(40), batch_size=4, seed=5).state_dict()
+    for other, named in [(dict(batch_size=8, seed=5), "batch_size 4 there, 8 here"),
+                         (dict(batch_size=4, seed=0), "seed 5 there, 0 here")]:
+        with pytest.raises(ValueError, match=named):
+            TensorBatches(torch.arange(40), **other).load_state_dict(state)
+    with pytest.raises(ValueError, match="items 40 there, 44 here"):
+        TensorBatches(torch.arange(44), batch_size=4, seed=5).load_state_dict(state)
 
 
 def test_bad_arguments():

@@ -16,7 +16,7 @@ EPOCHS, BATCH = 3, 16
 class TinyGAN:
     """A real (small) GAN on 2-D points: what the trainer must be able to stop and resume exactly."""
 
-    def __init__(self, seed=0):
+    def __init__(self, seed=0, data_seed=0, batch_size=BATCH):
         fixed = torch.Generator().manual_seed(0)  # the same data and latent batch in every "process"
         self.data = torch.randn(64, 2, generator=fixed) * 0.5 + 2
         self.fixed_z = torch.randn(8, 2, generator=fixed)
@@ -25,7 +25,7 @@ class TinyGAN:
         self.D = nn.Sequential(nn.Linear(2, 16), nn.LeakyReLU(0.2), nn.Linear(16, 1))
         self.opt_g = torch.optim.Adam(self.G.parameters(), lr=1e-2)
         self.opt_d = torch.optim.Adam(self.D.parameters(), lr=1e-2)
-        self.batches = TensorBatches(self.data, batch_size=BATCH, seed=seed)
+        self.batches = TensorBatches(self.data, batch_size=batch_size, seed=data_seed)
         self.calls = 0
         self.on_step = None
 
@@ -159,6 +159,19 @@ def test_checkpoint_of_another_model_is_refused(tmp_path):
     before = path.read_bytes()
     with pytest.raises(CheckpointError, match="does not fit model 'G'"):
         other.run(path)
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("other, named", [({"batch_size": 8}, "batch_size 16 there, 8 here"),
+                                          ({"data_seed": 5}, "seed 0 there, 5 here")])
+def test_resuming_with_another_data_order_is_refused(tmp_path, other, named):
+    path = tmp_path / "run.pt"
+    first = TinyGAN()
+    first.on_step = interrupt_at(4)
+    first.run(path)
+    before = path.read_bytes()
+    with pytest.raises(CheckpointError, match=f"cannot be resumed here: .*{named}.*another order of the data"):
+        TinyGAN(**other).run(path)
     assert path.read_bytes() == before
 
 

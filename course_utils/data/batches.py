@@ -49,8 +49,18 @@ class TensorBatches:
     def __iter__(self):
         return self.epoch_batches()
 
+    def order_settings(self) -> dict:
+        """What the data order depends on: a position means nothing under other settings."""
+        return {"batch_size": self.batch_size, "items": len(self.tensors[0]), "seed": self.seed,
+                "shuffle": self.shuffle, "drop_last": self.drop_last}
+
     def state_dict(self) -> dict:
-        return {"epoch": self.epoch, "batch": self.batch, "seed": self.seed}
+        return {"epoch": self.epoch, "batch": self.batch, **self.order_settings()}
 
     def load_state_dict(self, state: dict) -> None:
-        self.epoch, self.batch, self.seed = state["epoch"], state["batch"], state["seed"]
+        """Resume at a saved position; refused (ValueError naming what differs) if the order would differ."""
+        differ = {k: (state[k], v) for k, v in self.order_settings().items() if k in state and state[k] != v}
+        if differ:
+            said = ", ".join(f"{k} {saved!r} there, {now!r} here" for k, (saved, now) in differ.items())
+            raise ValueError(f"the saved position belongs to another data order ({said})")
+        self.epoch, self.batch = state["epoch"], state["batch"]

@@ -55,22 +55,25 @@ def figures(name: str, values: dict) -> Path | None:
     return path
 
 
-def samples(name: str, images: torch.Tensor, file: str | None = None, **extra) -> Path | None:
-    """Write FOLDER/NAME.samples.npz (or FOLDER/file): `images` (N, C, H, W) float32 in [-1, 1] and the `extra`
-    arrays (labels, attributes, inputs, ...) beside them. None when COURSE_RECORD is unset."""
-    x = images.detach().float().cpu()
-    if x.ndim != 4 or x.min() < -1.0001 or x.max() > 1.0001:
-        raise ValueError(f"samples must be (N, C, H, W) in [-1, 1]; got shape {tuple(x.shape)}, "
-                         f"range [{x.min():.3f}, {x.max():.3f}]")
+def samples(name: str, images: torch.Tensor | None = None, file: str | None = None, **extra) -> Path | None:
+    """Write FOLDER/NAME.samples.npz (or FOLDER/file): `images` (N, C, H, W) float32 in [-1, 1], where the model
+    makes images, and the `extra` arrays (labels, attributes, inputs, 2-D points, ...). None when COURSE_RECORD
+    is unset."""
+    arrays = {k: (v.detach().cpu().numpy() if isinstance(v, torch.Tensor) else np.asarray(v)) for k, v in extra.items()}
+    if images is not None:
+        x = images.detach().float().cpu()
+        if x.ndim != 4 or x.min() < -1.0001 or x.max() > 1.0001:
+            raise ValueError(f"samples must be (N, C, H, W) in [-1, 1]; got shape {tuple(x.shape)}, "
+                             f"range [{x.min():.3f}, {x.max():.3f}]")
+        arrays["images"] = x.clamp(-1, 1).numpy().astype(np.float32)
     out = folder()
     if out is None:
         return None
-    arrays = {k: (v.detach().cpu().numpy() if isinstance(v, torch.Tensor) else np.asarray(v)) for k, v in extra.items()}
     path = out / (file or f"{name}.samples.npz")
 
     def write(tmp: Path) -> None:
         with open(tmp, "wb") as fh:
-            np.savez_compressed(fh, images=x.clamp(-1, 1).numpy().astype(np.float32), **arrays)
+            np.savez_compressed(fh, **arrays)
 
     atomic_write(path, write)
     return path

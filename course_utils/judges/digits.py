@@ -13,7 +13,7 @@ from ..data.mnist import load_images
 from ..runtime import DATA_ROOT, get_device
 from . import cache
 from .fit import fit
-from .net import JudgeNet
+from .net import JudgeNet, Reader
 
 # (epochs, augmentation) per dataset: the 4,000-digit offline MNIST needs augmentation and more passes
 # to reach 97% on its held-out digits; 60,000 fashion images need only a few passes.
@@ -22,7 +22,7 @@ RECIPES = {"mnist": {"epochs": 15, "degrees": 10.0, "shift": 2.0},
 
 
 @dataclass
-class Judge:
+class Judge(Reader):
     net: JudgeNet
     dataset: str
     source: str
@@ -30,20 +30,9 @@ class Judge:
     heldout_accuracy: float
     train_seconds: float
 
-    @property
-    def device(self) -> torch.device:
-        return next(self.net.parameters()).device
-
-    def logits(self, images: torch.Tensor) -> torch.Tensor:
-        """Class logits for images in [-1, 1], any square size (resized to 28 x 28)."""
-        return self.net.batched(self.net, images)
-
     def predict(self, images: torch.Tensor) -> torch.Tensor:
+        """Class indices for images in [-1, 1], any square size (resized to 28 x 28)."""
         return self.logits(images).argmax(1)
-
-    def features(self, images: torch.Tensor) -> torch.Tensor:
-        """The 128-d penultimate layer: the space for Frechet distance and diversity."""
-        return self.net.batched(self.net.body, images)
 
     def describe(self) -> str:
         return (f"{self.dataset} judge: {self.heldout_accuracy:.2%} on held-out real images "

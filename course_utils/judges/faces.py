@@ -24,7 +24,7 @@ from ..losses import attribute_loss
 from ..runtime import DATA_ROOT, get_device, get_profile
 from . import cache
 from .fit import fit
-from .net import JudgeNet
+from .net import JudgeNet, Reader
 
 # the identity classifier learns identities 0 .. classes-1; the attribute judge is tested on identities from
 # HELDOUT_IDENTITIES on, which no training set in the course uses.
@@ -39,19 +39,12 @@ RECIPES = {
 
 
 @dataclass
-class FaceJudge:
+class FaceJudge(Reader):
     net: JudgeNet
     kind: str  # "attributes" or "identity"
     source: str
     heldout_accuracy: dict  # attribute name -> accuracy, or {"identity": accuracy}
     train_seconds: float
-
-    @property
-    def device(self) -> torch.device:
-        return next(self.net.parameters()).device
-
-    def logits(self, images: torch.Tensor) -> torch.Tensor:
-        return self.net.batched(self.net, images)
 
     def predict(self, images: torch.Tensor) -> torch.Tensor:
         """Integer attributes (N, A) for the attribute judge; identity ids (N,) for the identity classifier."""
@@ -59,10 +52,6 @@ class FaceJudge:
         if self.kind == "attributes":
             return faces.predict_attributes(logits, faces.ATTRIBUTE_SIZES)
         return logits.argmax(1)
-
-    def features(self, images: torch.Tensor) -> torch.Tensor:
-        """The 128-d penultimate layer (for the identity classifier: the identity embedding)."""
-        return self.net.batched(self.net.body, images)
 
     def describe(self) -> str:
         scores = ", ".join(f"{k} {v:.1%}" for k, v in self.heldout_accuracy.items())

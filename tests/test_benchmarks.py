@@ -1,0 +1,125 @@
+"""python -m benchmarks: lessons' benchmarks run their notebook and read back what it recorded; the command
+line refuses what it cannot do with one clear line. Runs the gan2d and dcgan benchmarks once each (quick)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+
+from benchmarks import __main__ as bench
+
+REPO = Path(__file__).resolve().parent.parent
+# the benchmarks that measure what no notebook does, and may therefore train something themselves
+SCRIPTS = {"batches", "judges"}
+
+
+def test_no_benchmark_keeps_a_copy_of_a_lesson():
+    """A training step (a backward pass) in a benchmark module would be a second copy of some lesson's recipe."""
+    assert set(bench.scripts()) == SCRIPTS
+    for path in (REPO / "benchmarks").glob("*.py"):
+        if path.stem not in SCRIPTS:
+            assert ".backward(" not in path.read_text(), f"{path.name} trains something: it belongs in a notebook"
+
+
+@pytest.mark.parametrize("name", sorted(bench.NOTEBOOK_BENCHMARKS))
+def test_each_lesson_benchmark_is_recorded_by_its_notebook(name):
+    notebook = REPO / "notebooks" / f"{bench.NOTEBOOK_BENCHMARKS[name]}.ipynb"
+    code = "\n".join(c.source for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "code")
+    assert f'record.figures("{name}"' in code and f'record.samples("{name}"' in code
+
+
+def test_an_unwritable_out_folder_is_one_line_and_exit_2(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    result = subprocess.run([sys.executable, "-m", "benchmarks", "batches", "--out", str(blocker / "x")],
+                            capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"python -m benchmarks: cannot write to --out {blocker / 'x'} (Not a directory); choose a folder you can "
+        "write to"]
+
+
+def test_options_go_only_to_benchmarks_whose_notebook_takes_them(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        bench.main(["judges", "--size", "64", "--out", str(tmp_path)])
+    assert "benchmark judges takes no --size" in capsys.readouterr().err
+    with pytest.raises(SystemExit, match="benchmark gan2d takes no --dataset"):
+        bench.main(["gan2d", "--dataset", "fashion", "--out", str(tmp_path)])
+
+
+def quick_run(name, out):
+    """One quick run with seed 3; returns the record and the executed notebook."""
+    assert bench.main([name, "--profile", "quick", "--seed", "3", "--out", str(out)]) == 0
+    record = json.loads((out / f"{name}.json").read_text())
+    executed = nbformat.read(out / f"{name}.ipynb", as_version=4)
+    injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert injected and "seed = 3" in injected[0].source
+    assert record["notebook"] == bench.NOTEBOOK_BENCHMARKS[name] and record["seed"] == 3
+    assert record["profile"] == "quick" and record["notebook_seconds"] > 0
+    return record, executed
+
+
+def printed(executed, marker):
+    """The text output of the executed cell whose source contains `marker`."""
+    cell = next(c for c in executed.cells if c.cell_type == "code" and marker in c.source)
+    return "".join(o.get("text", "") for o in cell.outputs) + "".join(
+        o.get("data", {}).get("text/plain", "") for o in cell.outputs)
+
+
+@pytest.fixture(scope="module")
+def gan2d(tmp_path_factory):
+    out = tmp_path_factory.mktemp("gan2d")
+    return out, *quick_run("gan2d", out)
+
+
+def test_gan2d_records_the_notebook_tables(gan2d):
+    out, record, executed = gan2d
+    for key in ["parabola_mean_abs_residual", "parabola_best_mean_abs_residual", "ring8_modes_plain",
+                "ring8_modes_remedy", "grid25_modes_plain", "grid25_modes_remedy", "ring8_high_quality_remedy",
+                "seconds", "device", "threads", "wall_seconds", "reference"]:
+        assert key in record, key
+    table = record["parabola_table"]
+    assert record["parabola_best_mean_abs_residual"] == table["settle"]["best residual"]
+    # the printed sentence under the table quotes the same best residuals
+    assert f"settle {table['settle']['best residual']:.3f}" in printed(executed, "drifted = ")
+    points = np.load(out / "gan2d.samples.npz")["points"]
+    assert points.shape == (record["samples"], 2) and np.isfinite(points).all() and points.std(0).min() > 0
+
+
+@pytest.fixture(scope="module")
+def dcgan(tmp_path_factory):
+    out = tmp_path_factory.mktemp("dcgan")
+    return out, *quick_run("dcgan", out)
+
+
+def test_dcgan_records_every_figure_of_its_results(dcgan):
+    _, record, executed = dcgan
+    keys = {"conditional_accuracy", "diversity", "frechet", "judge_heldout_accuracy", "seconds", "seconds_to_acc_097",
+            "images_per_second", "flops_per_image", "fraction_of_matmul_peak", "matmul_flops_per_second",
+            "accuracy_history", "reference", "lambda_comparison", "mlp_cgan", "conditional_accuracy_latest_weights"}
+    assert keys <= set(record)
+    assert record["dataset"] == "mnist" and "held-out real test images" in record["reference"]
+    assert record["flops_per_image"] > 1e6 and 0.0 < record["fraction_of_matmul_peak"] < 2.0
+    steps = [s for s, _, _ in record["accuracy_history"]]
+    assert steps[0] == 0 and steps[-1] == record["steps"]
+    seconds = [t for _, t, _ in record["accuracy_history"]]
+    assert seconds == sorted(seconds) and seconds[-1] == pytest.approx(record["seconds"], rel=1e-4)
+    assert record["accuracy_history"][-1][2] == pytest.approx(record["conditional_accuracy"], abs=1e-6)
+    # the results table the student reads shows the recorded accuracy
+    assert f"{record['conditional_accuracy']:.3f}" in printed(executed, "results = pd.DataFrame(rows)")
+
+
+def test_dcgan_samples_follow_the_evaluation_contract(dcgan):
+    out, record, _ = dcgan
+    with np.load(out / "dcgan.samples.npz") as npz:
+        images, labels = npz["images"], npz["labels"]
+    assert images.dtype == np.float32 and images.ndim == 4 and images.shape[1:] == (1, 28, 28)
+    assert len(images) >= 1000 and len(images) == len(labels) == record["samples"]
+    assert images.min() >= -1 and images.max() <= 1 and images.std() > 0.01
+    counts = np.bincount(labels, minlength=10)
+    assert counts.max() - counts.min() <= 1  # spread evenly over the ten classes
+
