@@ -28,6 +28,7 @@ from pathlib import Path
 import torch
 
 from course_utils import runtime
+from course_utils.checkpoints import cannot_write
 from course_utils.evaluate import record
 
 HERE = Path(__file__).resolve().parent
@@ -51,17 +52,6 @@ def scripts() -> list[str]:
 
 def available() -> list[str]:
     return sorted(set(scripts()) | set(NOTEBOOK_BENCHMARKS))
-
-
-def writable_folder(path: Path) -> str | None:
-    """None if `path` can be made and written to, else why not."""
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path):
-            pass
-    except OSError as err:
-        return err.strerror or type(err).__name__
-    return None
 
 
 def run_notebook(name: str, profile: str, seed: int, out: Path, options: dict, runs: Path | None) -> dict:
@@ -115,7 +105,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.seed < 0:
         parser.error(f"--seed must be at least 0; got {args.seed}")
-    problem = writable_folder(args.out)
+    problem = cannot_write(args.out)
     if problem:
         print(f"python -m benchmarks: cannot write to --out {args.out} ({problem}); choose a folder you can write to",
               file=sys.stderr)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import os
+import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -62,3 +63,14 @@ def safe_load(source: Path | str | bytes, what: str = "file", fix: str = "delete
     if not isinstance(obj, dict):
         raise CheckpointError(f"{what} does not hold a course_utils state (found {type(obj).__name__}); {fix}")
     return obj
+
+
+def cannot_write(folder: Path | str) -> str | None:
+    """None if `folder` can be made and written to; otherwise why not, in a few words (for a one-line error)."""
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder):
+            pass
+    except OSError as err:
+        return err.strerror or type(err).__name__
+    return None

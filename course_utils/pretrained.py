@@ -24,7 +24,7 @@ from pathlib import Path
 
 import torch
 
-from .checkpoints import atomic_save, atomic_write_text, safe_load
+from .checkpoints import atomic_save, atomic_write_text, cannot_write, safe_load
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 # Only generators (and their weight averages) ship: no notebook uses a discriminator once training is over.
@@ -188,6 +188,15 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("runs", type=Path, help="the COURSE_RUNS folder of that run")
     export.add_argument("--notebooks", type=Path, default=Path(__file__).resolve().parent.parent / "notebooks")
     args = parser.parse_args(argv)
+    if not args.runs.is_dir():
+        print(f"python -m course_utils.pretrained: no runs folder {args.runs}; give the COURSE_RUNS folder of a "
+              "full-profile run", file=sys.stderr)
+        return 2
+    problem = cannot_write(WEIGHTS_DIR)
+    if problem:
+        print(f"python -m course_utils.pretrained: cannot write to {WEIGHTS_DIR} ({problem}); export from a "
+              "checkout you can write to", file=sys.stderr)
+        return 2
     for name, entry in export_all(args.runs, args.notebooks):
         print(f"{name:<60} {entry['bytes'] / 2**20:6.2f} MiB  step {entry['step']}")
     return 0

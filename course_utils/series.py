@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+from .checkpoints import cannot_write
 from .runtime import PROFILES, REPO_ROOT
 
 NOTEBOOKS = REPO_ROOT / "notebooks"
@@ -74,7 +75,11 @@ def main(argv: list[str] | None = None) -> int:
     if unused:
         parser.error(f"no chosen notebook has the parameter(s) {', '.join(sorted(unused))}")
 
-    out.mkdir(parents=True, exist_ok=True)
+    problem = cannot_write(out)
+    if problem:
+        print(f"course-run: cannot write to --out {args.out} ({problem}); choose a folder you can write to",
+              file=sys.stderr)
+        return 2
     os.environ["COURSE_PROFILE"] = args.profile  # the kernels inherit it
     rows = []
     for i, path in enumerate(paths, 1):

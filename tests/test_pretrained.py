@@ -107,3 +107,9 @@ def test_export_replaces_a_notebooks_old_runs(tmp_path, weights):
     assert list(pretrained.available()) == ["03_demo-def/main"] and not old_file.exists()
     pretrained.export_all(tmp_path / "empty", notebooks)  # no runs of 03 there: what shipped stays
     assert list(pretrained.available()) == ["03_demo-def/main"]
+
+
+def test_export_from_a_missing_runs_folder_is_one_line_and_exit_2(tmp_path, capsys):
+    assert pretrained.main(["export", str(tmp_path / "nowhere")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "no runs folder" in err[0] and str(tmp_path / "nowhere") in err[0]

@@ -60,3 +60,11 @@ def test_unknown_notebook_and_parameter(folder, tmp_path):
         series.main(["09", "--out", str(tmp_path), "--notebook-dir", str(folder)])
     with pytest.raises(SystemExit):
         series.main(["-p", "learning_rate", "1", "--out", str(tmp_path), "--notebook-dir", str(folder)])
+
+
+def test_an_unwritable_out_folder_is_one_line_and_exit_2(folder, tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    assert series.main(["01", "--out", str(blocker / "x"), "--notebook-dir", str(folder)]) == 2
+    assert capsys.readouterr().err.strip().splitlines() == [
+        f"course-run: cannot write to --out {blocker / 'x'} (Not a directory); choose a folder you can write to"]
