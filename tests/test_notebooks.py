@@ -13,6 +13,8 @@ import nbformat
 import papermill
 import pytest
 
+from benchmarks.__main__ import NOTEBOOK_BENCHMARKS
+
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 IDS = [p.stem for p in NOTEBOOKS]
@@ -74,7 +76,12 @@ def run_papermill(path, tmp_path, **parameters):
                                       cwd=str(path.parent), progress_bar=False, kernel_name="python3")
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+# A notebook behind a benchmark is executed with an overridden seed by its benchmark's test (tests/test_benchmarks.py
+# and the benchmark tests beside it): running it here too would train the same quick run twice.
+UNBENCHMARKED = [p for p in NOTEBOOKS if p.stem not in NOTEBOOK_BENCHMARKS.values()]
+
+
+@pytest.mark.parametrize("path", UNBENCHMARKED, ids=[p.stem for p in UNBENCHMARKED])
 def test_papermill_quick_with_a_parameter_overridden(path, tmp_path):
     nb = run_papermill(path, tmp_path, seed=3)
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
