@@ -84,13 +84,40 @@ def describe() -> dict:
     return info
 
 
+def user_cache() -> Path:
+    """The per-user folder the course falls back to: $XDG_CACHE_HOME/gan-course (default ~/.cache/gan-course)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "gan-course"
+
+
+_FALLBACKS_SAID: set = set()
+
+
+def writable(folder: Path, what: str) -> Path:
+    """`folder` if it can be written to, else the same-named folder in the per-user cache (said once per folder).
+
+    A shared course image (JupyterHub, a lab machine) may keep data/ read-only for students: the judges they
+    train and the runs they make then go to their own cache instead of failing.
+    """
+    from .checkpoints import cannot_write  # checkpoints imports torch only; runtime stays importable first
+
+    folder = Path(folder)
+    problem = cannot_write(folder)
+    if problem is None:
+        return folder
+    fallback = user_cache() / folder.name
+    if folder not in _FALLBACKS_SAID:
+        _FALLBACKS_SAID.add(folder)
+        print(f"note: {folder} is not writable ({problem}); {what} go to {fallback} instead")
+    return fallback
+
+
 def run_dir(name: str, config: dict) -> Path:
     """A folder for one training run's checkpoint, named by the notebook and a digest of its settings.
 
     Different parameters give a different folder, so a resumed run can never pick up weights that were
     trained with other settings. COURSE_RUNS moves the root (the tests point it at a temporary folder).
     """
-    root = Path(os.environ.get("COURSE_RUNS", REPO_ROOT / "runs"))
+    root = writable(Path(os.environ.get("COURSE_RUNS", REPO_ROOT / "runs")), "training runs")
     digest = hashlib.sha256(json.dumps(config, sort_keys=True, default=str).encode()).hexdigest()[:10]
     path = root / f"{name}-{digest}"
     path.mkdir(parents=True, exist_ok=True)

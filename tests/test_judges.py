@@ -1,3 +1,7 @@
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 import torch
 
@@ -55,3 +59,40 @@ def test_judge_learns_an_easy_task():
         loss.backward()
         opt.step()
     assert net.accuracy(x, y) > 0.95
+
+
+def test_a_read_only_data_folder_sends_the_judge_to_the_user_cache(fake_root, tmp_path, monkeypatch, capsys):
+    from course_utils import checkpoints, runtime
+
+    real = checkpoints.cannot_write
+    monkeypatch.setattr(checkpoints, "cannot_write",
+                        lambda folder: "Read-only file system" if fake_root in Path(folder).parents else real(folder))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(runtime, "_FALLBACKS_SAID", set())
+    first = get_judge("mnist", CPU, root=fake_root)
+    again = get_judge("mnist", CPU, root=fake_root)
+    said = capsys.readouterr().out
+    assert said.count("is not writable (Read-only file system); judges go to") == 1
+    assert not (fake_root / "judges").exists()
+    assert len(list((tmp_path / "cache" / "gan-course" / "judges").glob("mnist-*.pt"))) == 1
+    assert again.heldout_accuracy == first.heldout_accuracy
+
+
+TWO_KERNELS = """
+import sys, torch
+from course_utils.judges import digits
+digits.RECIPES["mnist"] = {"epochs": 1, "degrees": 5.0, "shift": 1.0}
+judge = digits.get_judge("mnist", torch.device("cpu"), root=sys.argv[1])
+print(judge.heldout_accuracy)
+"""
+
+
+def test_two_processes_training_one_judge_at_once_both_end_with_it(fake_root):
+    runs = [subprocess.Popen([sys.executable, "-c", TWO_KERNELS, str(fake_root)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], [err for _, err in outputs]
+    files = sorted(p.name for p in (fake_root / "judges").iterdir())
+    assert len(files) == 1 and files[0].startswith("mnist-") and files[0].endswith(".pt")  # no temporary left
+    cached = digits.get_judge("mnist", CPU, root=fake_root)
+    assert {float(out) for out, _ in outputs} == {cached.heldout_accuracy}  # seeded: both trained the same judge

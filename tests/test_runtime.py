@@ -106,3 +106,18 @@ def test_colab_detection(monkeypatch):
     assert not runtime.in_colab()
     monkeypatch.setitem(sys.modules, "google.colab", object())
     assert runtime.in_colab()
+
+
+def test_runs_fall_back_to_the_user_cache_when_their_folder_is_read_only(tmp_path, monkeypatch, capsys):
+    from course_utils import checkpoints
+
+    shared = tmp_path / "course" / "runs"
+    monkeypatch.setenv("COURSE_RUNS", str(shared))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(checkpoints, "cannot_write", lambda folder: "Permission denied")
+    monkeypatch.setattr(runtime, "_FALLBACKS_SAID", set())
+    first = runtime.run_dir("nb01", {"a": 1})
+    second = runtime.run_dir("nb01", {"a": 2})
+    assert first.parent == second.parent == tmp_path / "cache" / "gan-course" / "runs"
+    said = capsys.readouterr().out
+    assert said.count(f"note: {shared} is not writable (Permission denied); training runs go to") == 1

@@ -12,14 +12,20 @@ from pathlib import Path
 import torch
 
 from ..checkpoints import CheckpointError, atomic_save, safe_load
+from ..runtime import writable
 from .net import JudgeNet
 
 VERSION = 2  # bump when JudgeNet or the fit loop changes: every cached judge is then retrained
 
 
 def path_for(name: str, key: dict, root: Path) -> Path:
+    """Where the judge lives: ROOT/judges/, or the per-user cache when ROOT is read-only (runtime.writable)."""
     digest = hashlib.sha256(json.dumps({"version": VERSION, **key}, sort_keys=True, default=str).encode())
-    return Path(root) / "judges" / f"{name}-{digest.hexdigest()[:10]}.pt"
+    file = f"{name}-{digest.hexdigest()[:10]}.pt"
+    shared = Path(root) / "judges"
+    if (shared / file).exists():  # a judge the instructor trained into a read-only folder is used as it is
+        return shared / file
+    return writable(shared, "judges") / file
 
 
 def cached(path: Path, train: Callable[[], tuple[JudgeNet, dict]], device: torch.device,
