@@ -69,3 +69,23 @@ def test_mode_metrics_on_the_ring():
     off = ring.points * 0.5  # everything between the modes
     assert modes.high_quality_fraction(off, ring.modes, ring.mode_std) == 0.0
     assert modes.mode_counts(off, ring.modes, ring.mode_std).sum() == 0
+
+
+def whitened(n, seed):
+    """n 2-D points whose sample mean is exactly 0 and sample covariance exactly the identity."""
+    z = torch.randn(n, 2, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
+    z = z - z.mean(0)
+    return z @ torch.linalg.inv(torch.linalg.cholesky(torch.cov(z.T))).T
+
+
+def test_frechet_distance_of_covariances_that_do_not_commute():
+    """A = diag(1, 4) and B = A rotated by 45 degrees: Tr(A + B - 2 (AB)^(1/2)) = 0.9446. The classic bug,
+    sqrt(A) sqrt(B) for (AB)^(1/2), gives 1.0 here (it is right only when A and B commute)."""
+    a = torch.diag(torch.tensor([1.0, 4.0], dtype=torch.float64))
+    c = 2**-0.5
+    rotation = torch.tensor([[c, -c], [c, c]], dtype=torch.float64)
+    b = rotation @ a @ rotation.T
+    sqrt_a, sqrt_b = a.sqrt(), rotation @ a.sqrt() @ rotation.T
+    x, y = whitened(500, 0) @ sqrt_a, whitened(500, 1) @ sqrt_b
+    assert torch.allclose(torch.cov(y.T), b)
+    assert metrics.frechet_distance(x, y) == pytest.approx(0.9446, abs=5e-4)
