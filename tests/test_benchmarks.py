@@ -70,10 +70,19 @@ def printed(executed, marker):
         o.get("data", {}).get("text/plain", "") for o in cell.outputs)
 
 
-@pytest.fixture(scope="module")
-def gan2d(tmp_path_factory):
-    out = tmp_path_factory.mktemp("gan2d")
-    return out, *quick_run("gan2d", out)
+def quick_run_fixture(name):
+    """A module-wide fixture: (out folder, record, executed notebook) of one quick run of benchmark `name`."""
+
+    @pytest.fixture(scope="module")
+    def run(tmp_path_factory):
+        out = tmp_path_factory.mktemp(name)
+        return out, *quick_run(name, out)
+
+    return run
+
+
+gan2d = quick_run_fixture("gan2d")
+dcgan = quick_run_fixture("dcgan")
 
 
 def test_gan2d_records_the_notebook_tables(gan2d):
@@ -88,12 +97,6 @@ def test_gan2d_records_the_notebook_tables(gan2d):
     assert f"settle {table['settle']['best residual']:.3f}" in printed(executed, "drifted = ")
     points = np.load(out / "gan2d.samples.npz")["points"]
     assert points.shape == (record["samples"], 2) and np.isfinite(points).all() and points.std(0).min() > 0
-
-
-@pytest.fixture(scope="module")
-def dcgan(tmp_path_factory):
-    out = tmp_path_factory.mktemp("dcgan")
-    return out, *quick_run("dcgan", out)
 
 
 def test_dcgan_records_every_figure_of_its_results(dcgan):
