@@ -284,6 +284,24 @@ def panels(driver) -> list[dict]:
     return driver.execute_script(_PANELS_JS)
 
 
+_OVERFLOW_JS = """
+return [...document.querySelectorAll('.course-panel')].map(panel => {
+  const row = panel.querySelector('.course-controls');
+  const wide = el => el && el.scrollWidth > el.clientWidth + 1 ? [el.scrollWidth, el.clientWidth] : null;
+  return {controls: wide(row), panel: wide(panel), output: wide(panel.closest('.jp-OutputArea-output'))};
+});
+"""
+
+
+def overflowing(driver) -> list[str]:
+    """Each panel part (its control row, the panel, its output area) that is wider than the room it has, i.e.
+    would show a horizontal scroll bar, as 'panel i controls: 1180 px in 930 px'."""
+    found = []
+    for index, parts in enumerate(driver.execute_script(_OVERFLOW_JS)):
+        found += [f"panel {index} {part}: {size[0]} px in {size[1]} px" for part, size in parts.items() if size]
+    return found
+
+
 def panel_element(driver, index: int):
     from selenium.webdriver.common.by import By
 
@@ -390,13 +408,18 @@ class Report:
                 f"screenshots in {self.screenshots}")
 
 
+# The narrow laptop screen the panels must fit: their control rows wrap rather than scroll sideways.
+WINDOW_WIDTH = 1000
+
+
 def check_notebook(lab: Lab, notebook: Path, screenshots: Path, change_timeout: float = 60.0) -> Report:
-    """Open `notebook` in a fresh headless Chromium, Run All, then move every control of every course-panel
-    and assert that the panel's image changed. Screenshots: <stem>.png (the page at the first panel after
+    """Open `notebook` in a fresh headless Chromium WINDOW_WIDTH pixels wide, Run All, check that no panel is
+    wider than its output area, then move every control of every course-panel and assert that the panel's
+    image changed. Screenshots: <stem>.png (the page at the first panel after
     Run All), <stem>-panel<i>-before.png, then <stem>-panel<i>-after-<control>.png after each move (the
     moves add up). The notebook's kernel is shut down at the end."""
     stem = Path(notebook).stem
-    driver = new_driver()
+    driver = new_driver(width=WINDOW_WIDTH)
     try:
         started = time.monotonic()
         open_notebook(driver, lab, notebook)
@@ -405,6 +428,9 @@ def check_notebook(lab: Lab, notebook: Path, screenshots: Path, change_timeout: 
         found = wait_for_panels(driver)
         driver.execute_script("document.querySelectorAll('.course-panel')[0].scrollIntoView({block: 'start'});")
         driver.save_screenshot(str(screenshots / f"{stem}.png"))
+        if too_wide := overflowing(driver):
+            raise AssertionError(f"{stem}: at {WINDOW_WIDTH} px, {'; '.join(too_wide)} (a sideways scroll bar); "
+                                 f"see {screenshots / f'{stem}.png'}")
         moves = []
         for index, panel in enumerate(found):
             if not panel["controls"]:

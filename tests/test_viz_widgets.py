@@ -2,6 +2,7 @@ import ipywidgets
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
+import pytest
 import torch
 
 from course_utils import viz, widgets
@@ -69,3 +70,54 @@ def test_static_views_shows_each_setting():
     titles = [ax.get_title() for ax in fig.axes]
     assert titles == ["size=2", "size=8, colour=blue"]
     plt.close(fig)
+
+
+def test_extremes_of_each_kind_of_control():
+    assert widgets.extremes(ipywidgets.IntSlider(value=3, min=1, max=9)) == [1, 9]
+    assert widgets.extremes(ipywidgets.FloatSlider(value=0.0, min=-3.0, max=3.0)) == [-3.0, 3.0]
+    assert widgets.extremes(ipywidgets.SelectionSlider(options=[10, 20, 30], value=20)) == [10, 30]
+    dropdown = ipywidgets.Dropdown(options=[("small", 1), ("large", 5)], value=5)
+    assert widgets.extremes(dropdown) == [1, 5]
+    assert widgets.extremes(ipywidgets.ToggleButtons(options=["a", "b", "c"])) == ["a", "b", "c"]
+    assert widgets.extremes(ipywidgets.Checkbox(value=True)) == [False, True]
+    with pytest.raises(TypeError, match="Text control"):
+        widgets.extremes(ipywidgets.Text())
+
+
+def test_check_extremes_renders_each_end_and_both_corners():
+    seen = []
+
+    def render(size, colour):
+        seen.append((size, colour))
+        return render_square(size, colour)
+
+    box = widgets.panel(render, {"size": ipywidgets.IntSlider(value=4, min=1, max=9),
+                                 "colour": ipywidgets.Dropdown(options=["red", "blue"], value="blue")})
+    seen.clear()
+    settings = widgets.check_extremes(box)
+    assert seen == [(1, "blue"), (9, "blue"), (4, "red"), (4, "blue"), (1, "red"), (9, "blue")]
+    assert settings == [{"size": s, "colour": c} for s, c in seen]
+    assert box in widgets.built_panels()
+
+
+def test_check_extremes_fails_where_a_render_breaks_or_warns():
+    def breaks_at_the_end(size):
+        if size == 9:
+            raise ValueError("too big")
+        return render_square(size)
+
+    def warns_at_the_start(size):
+        if size == 1:
+            np.log(np.zeros(1))  # RuntimeWarning: divide by zero
+        return render_square(size)
+
+    for render, wanted in ((breaks_at_the_end, "too big"), (warns_at_the_start, "divide by zero")):
+        box = widgets.panel(render, {"size": ipywidgets.IntSlider(value=4, min=1, max=9)}, css_class="t-broken")
+        with pytest.raises(AssertionError, match=f"t-broken failed at .*{wanted}"):
+            widgets.check_extremes(box)
+
+
+def test_the_control_row_wraps_rather_than_scrolls():
+    box = widgets.panel(render_square, {"size": ipywidgets.IntSlider(value=2, min=1, max=9)})
+    row = box.children[0]
+    assert row.layout.flex_flow == "row wrap" and "course-controls" in row._dom_classes
