@@ -1,0 +1,156 @@
+"""The graded questions: the masters' questions, the student edition built from them, and course-grade.
+
+The masters execute with their solutions and every test, hidden ones included, under nbval and papermill
+(tests/test_notebooks.py). Here: the committed student/ is what course-assign builds; the unanswered student
+edition stops kindly at its first question; and course-grade, run on a folder holding a full, a partial, an
+empty, a corrupt and a foreign submission, gives full marks, part marks, 0 on every question and a row for
+each bad file.
+"""
+
+import csv
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import papermill
+import pytest
+
+from course_utils.grading import answers, assign, grade
+
+REPO = Path(__file__).resolve().parent.parent
+MASTERS = assign.masters(REPO / "notebooks")
+STUDENT = REPO / "student"
+
+
+def test_the_unanswered_marks_stop_with_one_line_naming_the_question():
+    for placeholder in (..., None):
+        with pytest.raises(answers.Unanswered, match="question q7 is not answered yet") as stop:
+            answers.answered("q7", 1.0, placeholder)
+        assert len(stop.value._render_traceback_()) == 1
+    answers.answered("q7", 0.0, "", False)  # real answers, even falsy ones, pass
+
+
+def test_questions_are_read_from_a_master():
+    found = {q["name"]: q for q in assign.questions(REPO / "notebooks" / "02_xy_game.ipynb")}
+    assert list(found) == ["q1", "q2", "q3", "q4"]
+    assert found["q1"] == {"name": "q1", "points": 3, "visible": 1, "hidden": 2}
+
+
+def test_every_master_has_questions_with_visible_and_hidden_tests():
+    assert [m.stem[:2] for m in MASTERS] == ["02"]  # the series' other notebooks follow (issue 14)
+    for master in MASTERS:
+        for q in assign.questions(master):
+            assert q["visible"] >= 1 and q["hidden"] >= 1, f"{master.name} {q['name']}: {q}"
+        assert nbformat.read(master, as_version=4).metadata["course"]["lesson"] == master.stem
+
+
+def comparable(path):
+    nb = nbformat.read(path, as_version=4)
+    return [(c.cell_type, c.source, c.metadata.get("tags", [])) for c in nb.cells], nb.metadata.get("otter")
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory):
+    out = tmp_path_factory.mktemp("assigned")
+    result = subprocess.run([sys.executable, "-m", "course_utils.grading.assign", "--student", str(out / "student"),
+                             "--autograder", str(out / "autograder")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+def test_the_committed_student_edition_is_what_course_assign_builds(fresh):
+    built = sorted(p.name for p in (fresh / "student").glob("*.ipynb"))
+    assert built == sorted(p.name for p in STUDENT.glob("*.ipynb")) == [m.name for m in MASTERS]
+    for name in built:
+        assert comparable(fresh / "student" / name) == comparable(STUDENT / name), \
+            f"student/{name} is stale: run course-assign and commit student/"
+    assert sorted(p.name for p in (fresh / "autograder").glob("*.zip")) == [f"{m.stem}.zip" for m in MASTERS]
+
+
+def test_the_student_edition_hides_solutions_and_hidden_tests():
+    for master in MASTERS:
+        text = (STUDENT / master.name).read_text()
+        assert "BEGIN SOLUTION" not in text and "hidden: true" not in text
+        edition = nbformat.read(STUDENT / master.name, as_version=4)
+        checks = [c for c in edition.cells if c.source.startswith("grader.check(")]
+        assert len(checks) == len(assign.questions(master))
+        assert all(not c.get("outputs") for c in edition.cells), f"student/{master.name} has outputs"
+
+
+def test_the_unanswered_student_edition_stops_kindly_at_its_first_question(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_PROFILE", "quick")
+    for master in MASTERS:
+        first = assign.questions(master)[0]["name"]
+        with pytest.raises(papermill.PapermillExecutionError) as stop:
+            papermill.execute_notebook(str(STUDENT / master.name), str(tmp_path / master.name),
+                                       cwd=str(STUDENT), progress_bar=False, kernel_name="python3")
+        assert stop.value.ename == "Unanswered" and f"question {first} is not answered yet" in stop.value.evalue
+        assert len(stop.value.traceback) == 1, "a one-line message, not a page of traceback"
+
+
+def solutions_pasted_back(master, student):
+    """The student edition with each answer cell replaced by the master's solution (markers removed)."""
+    solutions, inside = [], False
+    for cell in nbformat.read(master, as_version=4).cells:
+        text = cell.source.strip()
+        if cell.cell_type == "raw" and text in ("# BEGIN SOLUTION", "# END SOLUTION"):
+            inside = text == "# BEGIN SOLUTION"
+        elif inside and cell.cell_type == "code":
+            lines = [ln for ln in cell.source.split("\n") if ln.strip() not in ("# BEGIN SOLUTION", "# END SOLUTION")]
+            solutions.append("\n".join(re.sub(r"\s*# SOLUTION$", "", ln) for ln in lines))
+    nb = nbformat.read(student, as_version=4)
+    answer_cells = [c for c in nb.cells if "otter_answer_cell" in c.metadata.get("tags", [])]
+    assert len(answer_cells) == len(solutions)
+    for cell, solution in zip(answer_cells, solutions):
+        cell.source = solution
+    return nb
+
+
+@pytest.mark.slow
+def test_course_grade_gives_full_partial_zero_and_error_rows(fresh, tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_PROFILE", "quick")
+    master = REPO / "notebooks" / "02_xy_game.ipynb"
+    student = STUDENT / master.name
+    subs = tmp_path / "submissions"
+    for who in ("alice", "bob", "carol"):
+        (subs / who).mkdir(parents=True)
+    nbformat.write(solutions_pasted_back(master, student), subs / "alice" / master.name)
+    partial = nbformat.read(student, as_version=4)
+    for cell in partial.cells:  # bob answers question 2 only, in a notebook he renamed
+        cell.source = cell.source.replace("my_eg_limit = ...", "my_eg_limit = 1")
+    nbformat.write(partial, subs / "bob" / "my answers.ipynb")
+    nbformat.write(nbformat.read(student, as_version=4), subs / "carol" / master.name)
+    (subs / "dave.ipynb").write_text('{"cells": [')  # cut off mid-upload
+    nbformat.write(nbformat.v4.new_notebook(), subs / "erin.ipynb")  # someone else's notebook
+
+    out = tmp_path / "scores.csv"
+    result = subprocess.run([sys.executable, "-m", "course_utils.grading.grade", str(subs), "--out", str(out),
+                             "--autograder", str(fresh / "autograder")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = list(csv.DictReader(out.open()))
+    scores = {}
+    for row in rows:
+        scores.setdefault(row["student"], {})[row["question"]] = row
+    points = {q["name"]: float(q["points"]) for q in assign.questions(master)}
+    assert {q: float(r["score"]) for q, r in scores["alice"].items()} == points
+    assert {q: float(r["score"]) for q, r in scores["bob"].items()} == {**dict.fromkeys(points, 0.0), "q2": 2.0}
+    assert {q: float(r["score"]) for q, r in scores["carol"].items()} == dict.fromkeys(points, 0.0)
+    assert all(float(r["max_score"]) == points[q] for who in ("alice", "bob", "carol") for q, r in scores[who].items())
+    assert "not a valid notebook" in scores["dave"][""]["status"]
+    assert "not a notebook of this course" in scores["erin"][""]["status"]
+
+
+def test_course_grade_refuses_a_missing_folder_and_an_unwritable_out(tmp_path, capsys):
+    assert grade.main([str(tmp_path / "nowhere"), "--out", str(tmp_path / "s.csv")]) == 2
+    assert "is not a folder of submissions" in capsys.readouterr().err
+    assert grade.main([str(tmp_path), "--out", "/proc/x/scores.csv"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write --out /proc/x/scores.csv" in err and len(err.strip().splitlines()) == 1
+
+
+def test_course_assign_refuses_an_unwritable_folder(capsys):
+    assert assign.main(["--student", "/proc/x"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write to --student /proc/x" in err and len(err.strip().splitlines()) == 1
