@@ -52,6 +52,22 @@ def notebooks_with_panels(folder: Path) -> list[Path]:
     return found
 
 
+def pretrained_copies(notebooks: list[Path], folder: Path) -> list[Path]:
+    """Copies of `notebooks` in `folder`, each of those that train set to load the shipped weights
+    (`pretrained: bool = True` in its parameters cell): the panels then show what a trained model draws, and
+    Run All does not train. The training code itself is executed by nbval and the benchmark tests."""
+    folder.mkdir(parents=True, exist_ok=True)
+    copies = []
+    for path in notebooks:
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if "parameters" in cell.metadata.get("tags", []):
+                cell.source = re.sub(r"^pretrained: bool = False", "pretrained: bool = True", cell.source, flags=re.M)
+        nbformat.write(nb, folder / path.name)
+        copies.append(folder / path.name)
+    return copies
+
+
 def require_browser(environ=os.environ) -> None:
     """Skip (pytest.skip) when the browser bits are missing, with what is missing and how to get it; under CI
     (the variable CI set) fail instead, so that CI cannot pass by skipping the browser test."""

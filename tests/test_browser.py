@@ -1,16 +1,20 @@
 """The widgets as students meet them: JupyterLab in a real (headless) Chromium.
 
-Every notebook under notebooks/ whose code calls `widgets.panel(` is found by itself, opened in JupyterLab,
-run with Run All in the quick profile; then each control of each `course-panel` is moved the way a student
-would, and the panel's image must change. Screenshots go to $BROWSER_SCREENSHOTS, or a temporary folder
-that the test prints. Needs Debian's chromium and chromium-driver (bash setup.sh test installs them) and the
-selenium and jupyterlab packages: it skips without them, except under CI (CI set), where it fails instead.
+Every notebook under notebooks/ whose code calls `widgets.panel(` is found by itself, copied with its
+`pretrained` parameter set (so the panels show a trained model, and nothing trains twice: nbval and the
+benchmark tests execute the training code), opened in JupyterLab, run with Run All in the quick profile, and
+checked to fit a 1,000-pixel-wide window without a sideways scroll bar; then each control of each
+`course-panel` is moved the way a student would, and the panel's image must change. Screenshots go to
+$BROWSER_SCREENSHOTS, or a temporary folder that the test prints. Needs Debian's chromium and chromium-driver
+(bash setup.sh test installs them) and the selenium and jupyterlab packages: it skips without them, except
+under CI (CI set), where it fails instead.
 """
 
 from pathlib import Path
 
 import labbrowser
 import nbformat
+import papermill
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
@@ -24,11 +28,19 @@ def browser_bits():
 
 
 @pytest.fixture(scope="session")
-def lab(browser_bits, tmp_path_factory):
-    """JupyterLab serving the repository, started once, stopped by its pid at the end."""
+def course(tmp_path_factory):
+    """The folder JupyterLab serves: notebooks/ holds the pretrained copies of the notebooks with panels."""
+    root = tmp_path_factory.mktemp("course")
+    labbrowser.pretrained_copies(NOTEBOOKS, root / "notebooks")
+    return root
+
+
+@pytest.fixture(scope="session")
+def lab(browser_bits, course, tmp_path_factory):
+    """JupyterLab serving the copies, started once, stopped by its pid at the end."""
     workdir = tmp_path_factory.mktemp("jupyterlab")
     runs = tmp_path_factory.mktemp("browser-runs")
-    server = labbrowser.start_lab(REPO, workdir, env={"COURSE_PROFILE": "quick", "COURSE_RUNS": str(runs)})
+    server = labbrowser.start_lab(course, workdir, env={"COURSE_PROFILE": "quick", "COURSE_RUNS": str(runs)})
     yield server
     labbrowser.stop_lab(server)
 
@@ -47,6 +59,15 @@ def test_notebooks_with_panels_are_found(tmp_path):
     assert [p.name for p in labbrowser.notebooks_with_panels(tmp_path)] == ["00_c.ipynb", "02_b.ipynb"]
 
 
+def test_the_copies_load_the_shipped_weights(tmp_path):
+    copies = labbrowser.pretrained_copies(NOTEBOOKS, tmp_path)
+    for original, copy in zip(NOTEBOOKS, copies):
+        params = papermill.inspect_notebook(str(copy))
+        if "pretrained" in params:
+            assert params["pretrained"]["default"] == "True", f"{copy.name} would train in the browser"
+        assert len(nbformat.read(copy, as_version=4).cells) == len(nbformat.read(original, as_version=4).cells)
+
+
 def test_missing_browser_skips_here_and_fails_under_ci(monkeypatch, tmp_path):
     monkeypatch.setattr(labbrowser, "CHROMEDRIVER", tmp_path / "no-chromedriver")
     with pytest.raises(pytest.skip.Exception, match="no-chromedriver"):
@@ -57,9 +78,10 @@ def test_missing_browser_skips_here_and_fails_under_ci(monkeypatch, tmp_path):
 
 @pytest.mark.browser
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_every_control_changes_its_panel(notebook, lab, screenshots, capsys):
-    report = labbrowser.check_notebook(lab, notebook, screenshots)
+def test_every_control_changes_its_panel(notebook, lab, course, screenshots, capsys):
+    copy = course / "notebooks" / notebook.name
+    report = labbrowser.check_notebook(lab, copy, screenshots)
     with capsys.disabled():
         print(f"\n[browser] {report}")
     assert report.moves, f"{notebook.name}: no control was moved"
-    assert not lab.saved(notebook), f"JupyterLab saved {notebook.name} (outputs in a committed notebook)"
+    assert not lab.saved(copy), f"JupyterLab saved {notebook.name} (autosave is meant to be off)"
