@@ -25,6 +25,7 @@ from pathlib import Path
 import torch
 
 from .checkpoints import atomic_save, atomic_write_text, cannot_write, safe_load
+from .runtime import CODE_DIGEST
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 # Only generators (and their weight averages) ship: no notebook uses a discriminator once training is over.
@@ -50,9 +51,11 @@ def _write_manifest(folder: Path, manifest: dict) -> None:
 
 
 def run_name(checkpoint: Path) -> str:
-    """A run is named by its folder (notebook and digest of its settings) and its checkpoint's stem."""
+    """A run is named by its folder (notebook and digest of its settings, without the digest of its code) and
+    its checkpoint's stem: pretrained=True loads the project's run whatever the notebook's code now says."""
     checkpoint = Path(checkpoint)
-    return f"{checkpoint.parent.name}/{checkpoint.stem}"
+    folder = re.sub(rf"-c[0-9a-f]{{{CODE_DIGEST}}}$", "", checkpoint.parent.name)
+    return f"{folder}/{checkpoint.stem}"
 
 
 def _map_floats(value, cast):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import os
 import random
@@ -111,15 +112,34 @@ def writable(folder: Path, what: str) -> Path:
     return fallback
 
 
-def run_dir(name: str, config: dict) -> Path:
-    """A folder for one training run's checkpoint, named by the notebook and a digest of its settings.
+def source_digest(functions) -> str:
+    """A short digest of the source of `functions` (a notebook's step and loss functions): it changes when
+    their code is edited. Functions whose source cannot be read count by their compiled code instead."""
+    parts = []
+    for fn in functions:
+        try:
+            parts.append(inspect.getsource(fn))
+        except (OSError, TypeError):
+            parts.append(repr((fn.__code__.co_code, fn.__code__.co_consts)))
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:CODE_DIGEST]
+
+
+CODE_DIGEST = 8  # hex digits of a run folder's code digest, after "-c" (pretrained.run_name leaves it out)
+
+
+def run_dir(name: str, config: dict, code=()) -> Path:
+    """A folder for one training run's checkpoint, named by the notebook and a digest of its settings and,
+    when `code` names the notebook's own functions that the training runs (its step, its losses), of their
+    source too.
 
     Different parameters give a different folder, so a resumed run can never pick up weights that were
-    trained with other settings. COURSE_RUNS moves the root (the tests point it at a temporary folder).
+    trained with other settings; an edited step function gives another folder as well, so it trains afresh
+    instead of silently reloading the weights its old version made. COURSE_RUNS moves the root (the tests
+    point it at a temporary folder).
     """
     root = writable(Path(os.environ.get("COURSE_RUNS", REPO_ROOT / "runs")), "training runs")
     digest = hashlib.sha256(json.dumps(config, sort_keys=True, default=str).encode()).hexdigest()[:10]
-    path = root / f"{name}-{digest}"
+    path = root / (f"{name}-{digest}-c{source_digest(code)}" if code else f"{name}-{digest}")
     path.mkdir(parents=True, exist_ok=True)
     return path
 

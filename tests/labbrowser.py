@@ -276,6 +276,57 @@ def run_all(driver, timeout: float = 300.0) -> float:
         time.sleep(0.5)
 
 
+# ------------------------------------------------------------------------------------ a student's answer
+
+def code_cells(driver) -> list:
+    from selenium.webdriver.common.by import By
+
+    return driver.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-CodeCell")
+
+
+def cell_text(cell) -> str:
+    from selenium.webdriver.common.by import By
+
+    return "\n".join(line.text for line in cell.find_elements(By.CSS_SELECTOR, ".cm-line"))
+
+
+def run_cell(driver, index: int, timeout: float = 60.0) -> str:
+    """Select code cell `index` by a click on its prompt, press Shift+Enter, wait for its execution count;
+    returns the text of its output."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    cell = code_cells(driver)[index]
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", cell)
+    before = cell.find_element(By.CSS_SELECTOR, ".jp-InputArea-prompt").text.strip()
+    cell.find_element(By.CSS_SELECTOR, ".jp-InputArea-prompt").click()
+    ActionChains(driver).key_down(Keys.SHIFT).send_keys(Keys.ENTER).key_up(Keys.SHIFT).perform()
+
+    def done():
+        prompt = code_cells(driver)[index].find_element(By.CSS_SELECTOR, ".jp-InputArea-prompt").text.strip()
+        return prompt if re.match(r"^\[\d+\]:$", prompt) and prompt != before else None
+
+    wait_for(done, timeout, f"code cell {index} to run")
+    return "\n".join(o.text for o in code_cells(driver)[index].find_elements(By.CSS_SELECTOR, ".jp-OutputArea-output"))
+
+
+def replace_placeholder(driver, index: int, line: int, text: str) -> None:
+    """Type `text` over the `...` that ends line `line` of code cell `index`, as a student would: click the
+    line, End, three Backspaces, then the keys of `text`."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    target = code_cells(driver)[index].find_elements(By.CSS_SELECTOR, ".cm-line")[line]
+    if not target.text.endswith("..."):
+        raise AssertionError(f"line {line} of code cell {index} does not end in '...': {target.text!r}")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", target)
+    target.click()
+    ActionChains(driver).send_keys(Keys.END, Keys.BACKSPACE, Keys.BACKSPACE, Keys.BACKSPACE, text).perform()
+    wait_for(lambda: cell_text(code_cells(driver)[index]).split("\n")[line].endswith(text), 10, "the answer to appear")
+
+
 # ---------------------------------------------------------------------------------------------- the panels
 
 _PANELS_JS = """

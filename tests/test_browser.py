@@ -10,6 +10,7 @@ $BROWSER_SCREENSHOTS, or a temporary folder that the test prints. Needs Debian's
 under CI (CI set), where it fails instead.
 """
 
+import shutil
 from pathlib import Path
 
 import labbrowser
@@ -20,6 +21,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = labbrowser.notebooks_with_panels(REPO / "notebooks")
+STUDENT_NOTEBOOK = "02_xy_game.ipynb"  # the student edition a student answers in the browser test
 
 
 @pytest.fixture(scope="session")
@@ -32,6 +34,8 @@ def course(tmp_path_factory):
     """The folder JupyterLab serves: notebooks/ holds the pretrained copies of the notebooks with panels."""
     root = tmp_path_factory.mktemp("course")
     labbrowser.pretrained_copies(NOTEBOOKS, root / "notebooks")
+    (root / "student").mkdir()
+    shutil.copyfile(REPO / "student" / STUDENT_NOTEBOOK, root / "student" / STUDENT_NOTEBOOK)
     return root
 
 
@@ -85,3 +89,30 @@ def test_every_control_changes_its_panel(notebook, lab, course, screenshots, cap
         print(f"\n[browser] {report}")
     assert report.moves, f"{notebook.name}: no control was moved"
     assert not lab.saved(copy), f"JupyterLab saved {notebook.name} (autosave is meant to be off)"
+
+
+@pytest.mark.browser
+def test_a_student_answers_a_question_and_sees_its_check_pass(lab, course, screenshots, capsys):
+    """In the student edition of 02: run the set-up cells, check question 2 unanswered (it fails), type the
+    answer over the `...`, run the answer and the check again (it passes)."""
+    driver = labbrowser.new_driver(width=labbrowser.WINDOW_WIDTH)
+    try:
+        labbrowser.open_notebook(driver, lab, course / "student" / STUDENT_NOTEBOOK)
+        texts = [labbrowser.cell_text(c) for c in labbrowser.code_cells(driver)]
+        answer = next(i for i, t in enumerate(texts) if t.startswith("my_eg_limit = ..."))
+        assert texts[answer + 1] == 'grader.check("q2")'
+        for index in range(2):  # the Colab guard, then the imports that make `grader`
+            labbrowser.run_cell(driver, index)
+        unanswered = labbrowser.run_cell(driver, answer + 1)
+        labbrowser.replace_placeholder(driver, answer, 0, "1.0")
+        labbrowser.run_cell(driver, answer)
+        answered = labbrowser.run_cell(driver, answer + 1)
+        driver.save_screenshot(str(screenshots / "student-02-q2-passed.png"))
+    finally:
+        driver.quit()
+        labbrowser.shutdown_kernels(lab)
+    with capsys.disabled():
+        print(f"\n[browser] student edition, q2: before the answer {unanswered.splitlines()[:1]}, "
+              f"after it {answered.splitlines()[:1]}")
+    assert "passed" not in unanswered and "q2" in unanswered
+    assert "q2 passed" in answered, answered

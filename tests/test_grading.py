@@ -39,7 +39,7 @@ def test_questions_are_read_from_a_master():
 
 
 def test_every_master_has_questions_with_visible_and_hidden_tests():
-    assert [m.stem[:2] for m in MASTERS] == ["02"]  # the series' other notebooks follow (issue 14)
+    assert [m.stem[:2] for m in MASTERS] == ["00", "01", "02"]  # the series' other notebooks follow (issue 14)
     for master in MASTERS:
         for q in assign.questions(master):
             assert q["visible"] >= 1 and q["hidden"] >= 1, f"{master.name} {q['name']}: {q}"
@@ -108,8 +108,70 @@ def solutions_pasted_back(master, student):
     return nb
 
 
+def question_parts(master):
+    """Per question of a master: its solution cells and its test cells (sources), in order."""
+    parts, current, where = [], None, None
+    for cell in nbformat.read(master, as_version=4).cells:
+        text = cell.source.strip()
+        if cell.cell_type == "raw":
+            if text.startswith("# BEGIN QUESTION"):
+                current = {"solutions": [], "tests": []}
+                parts.append(current)
+            where = {"# BEGIN SOLUTION": "solutions", "# BEGIN TESTS": "tests"}.get(text, where)
+            if text in ("# END SOLUTION", "# END TESTS"):
+                where = None
+        elif cell.cell_type == "code" and where:
+            current[where].append(cell.source)
+    return parts
+
+
+def imports_cell(nb):
+    """The notebook's import cell (the one that makes `grader`): all that a question may rely on."""
+    return next(c.source for c in nb.cells if c.cell_type == "code" and "answers.grader(" in c.source)
+
+
+def run_cell(source, space):
+    # IPython's magics (%matplotlib) mean nothing outside a kernel
+    exec(compile("\n".join(ln for ln in source.split("\n") if not ln.startswith("%")), "<cell>", "exec"), space)
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=[m.stem for m in MASTERS])
+def test_every_test_passes_on_the_solution_and_fails_on_the_unanswered_question(master, monkeypatch):
+    """Each question by itself, after the import cell only (questions grade on small fixed inputs, never on a
+    notebook's training): every test, visible and hidden, passes after the master's solution and fails after
+    the student edition's placeholder."""
+    monkeypatch.setenv("COURSE_PROFILE", "quick")
+    monkeypatch.chdir(STUDENT)  # where otter's checker finds the notebook
+    student = nbformat.read(STUDENT / master.name, as_version=4)
+    placeholders = [c.source for c in student.cells if "otter_answer_cell" in c.metadata.get("tags", [])]
+    parts = question_parts(master)
+    assert sum(len(p["solutions"]) for p in parts) == len(placeholders)
+    for number, part in enumerate(parts):
+        for version in ("solution", "placeholder"):
+            space = {}
+            run_cell(imports_cell(student), space)
+            start = sum(len(p["solutions"]) for p in parts[:number])
+            answers_given = part["solutions"] if version == "solution" else \
+                placeholders[start:start + len(part["solutions"])]
+            for source in answers_given:
+                try:
+                    run_cell(source, space)
+                except answers.Unanswered:
+                    assert version == "placeholder"
+            for test in part["tests"]:
+                try:
+                    run_cell(test, dict(space))
+                    passed = True
+                except Exception:
+                    passed = False
+                how = "fails on the solution" if version == "solution" else "passes unanswered"
+                assert passed == (version == "solution"), f"{master.name} question {number + 1}: a test {how}:\n{test}"
+
+
 @pytest.mark.slow
 def test_course_grade_gives_full_partial_zero_and_error_rows(fresh, tmp_path, monkeypatch):
+    """On notebook 02, graded end to end by otter: alice pastes the solutions back, carol hands it in unanswered,
+    bob answers one question in a notebook he renamed; dave's upload is cut off; erin's notebook is not ours."""
     monkeypatch.setenv("COURSE_PROFILE", "quick")
     master = REPO / "notebooks" / "02_xy_game.ipynb"
     student = STUDENT / master.name
@@ -117,29 +179,30 @@ def test_course_grade_gives_full_partial_zero_and_error_rows(fresh, tmp_path, mo
     for who in ("alice", "bob", "carol"):
         (subs / who).mkdir(parents=True)
     nbformat.write(solutions_pasted_back(master, student), subs / "alice" / master.name)
+    nbformat.write(nbformat.read(student, as_version=4), subs / "carol" / master.name)
     partial = nbformat.read(student, as_version=4)
-    for cell in partial.cells:  # bob answers question 2 only, in a notebook he renamed
+    for cell in partial.cells:
         cell.source = cell.source.replace("my_eg_limit = ...", "my_eg_limit = 1")
     nbformat.write(partial, subs / "bob" / "my answers.ipynb")
-    nbformat.write(nbformat.read(student, as_version=4), subs / "carol" / master.name)
-    (subs / "dave.ipynb").write_text('{"cells": [')  # cut off mid-upload
-    nbformat.write(nbformat.v4.new_notebook(), subs / "erin.ipynb")  # someone else's notebook
+    (subs / "dave.ipynb").write_text('{"cells": [')
+    nbformat.write(nbformat.v4.new_notebook(), subs / "erin.ipynb")
 
     out = tmp_path / "scores.csv"
     result = subprocess.run([sys.executable, "-m", "course_utils.grading.grade", str(subs), "--out", str(out),
                              "--autograder", str(fresh / "autograder")], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
-    rows = list(csv.DictReader(out.open()))
     scores = {}
-    for row in rows:
-        scores.setdefault(row["student"], {})[row["question"]] = row
+    for row in csv.DictReader(out.open()):
+        scores.setdefault((row["student"], row["lesson"]), {})[row["question"]] = row
     points = {q["name"]: float(q["points"]) for q in assign.questions(master)}
-    assert {q: float(r["score"]) for q, r in scores["alice"].items()} == points
-    assert {q: float(r["score"]) for q, r in scores["bob"].items()} == {**dict.fromkeys(points, 0.0), "q2": 2.0}
-    assert {q: float(r["score"]) for q, r in scores["carol"].items()} == dict.fromkeys(points, 0.0)
-    assert all(float(r["max_score"]) == points[q] for who in ("alice", "bob", "carol") for q, r in scores[who].items())
-    assert "not a valid notebook" in scores["dave"][""]["status"]
-    assert "not a notebook of this course" in scores["erin"][""]["status"]
+    full, empty = scores[("alice", master.stem)], scores[("carol", master.stem)]
+    assert {q: float(r["score"]) for q, r in full.items()} == points, "the solutions lose marks"
+    assert {q: float(r["score"]) for q, r in empty.items()} == dict.fromkeys(points, 0.0), "a test passes unanswered"
+    assert all(float(r["max_score"]) == points[q] for q, r in full.items())
+    bob = scores[("bob", "02_xy_game")]
+    assert {q: float(r["score"]) for q, r in bob.items()} == {"q1": 0.0, "q2": 2.0, "q3": 0.0, "q4": 0.0}
+    assert "not a valid notebook" in scores[("dave", "")][""]["status"]
+    assert "not a notebook of this course" in scores[("erin", "")][""]["status"]
 
 
 def test_course_grade_refuses_a_missing_folder_and_an_unwritable_out(tmp_path, capsys):

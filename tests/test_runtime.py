@@ -100,6 +100,26 @@ def test_run_dir_depends_on_the_settings(monkeypatch, tmp_path):
     assert a.parent == tmp_path and a.is_dir()
 
 
+def test_an_edited_step_function_gets_its_own_run_folder_but_the_same_shipped_run(monkeypatch, tmp_path):
+    from course_utils.pretrained import run_name
+
+    monkeypatch.setenv("COURSE_RUNS", str(tmp_path))
+    def step_from(name, source):  # a function whose source inspect can read, as a notebook cell's can
+        (tmp_path / name).write_text(source)
+        space = {}
+        exec(compile(source, str(tmp_path / name), "exec"), space)
+        return space["step"]
+
+    step = step_from("a.py", "def step(x):\n    return x + 1\n")
+    edited = step_from("b.py", "def step(x):\n    return x - 1\n")
+    config = {"lr": 1e-3}
+    original = runtime.run_dir("nb01", config, code=(step,))
+    assert original == runtime.run_dir("nb01", config, code=(step,))
+    assert original != runtime.run_dir("nb01", config, code=(edited,)), "an edited step would reload old weights"
+    plain = runtime.run_dir("nb01", config)
+    assert run_name(original / "ckpt.pt") == run_name(plain / "ckpt.pt") == f"{plain.name}/ckpt"
+
+
 def test_colab_detection(monkeypatch):
     import sys
 
