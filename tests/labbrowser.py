@@ -42,6 +42,18 @@ LAB_SETTINGS = {
 }
 
 
+# Appended to a notebook that builds panels: every panel's render function at every control's extremes
+# (course_utils.widgets.check_extremes), with a line that the tests read.
+EXTREMES_CELL = """from course_utils import widgets as _widgets
+_renders = [len(_widgets.check_extremes(p)) for p in _widgets.built_panels()]
+print(f"widget extremes: {len(_renders)} panel(s), {sum(_renders)} render(s)")"""
+
+
+def panel_calls(path: Path) -> int:
+    """How many panels a notebook's code builds (its `widgets.panel(` calls)."""
+    return sum(c.source.count(PANEL_CALL) for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+
+
 def notebooks_with_panels(folder: Path) -> list[Path]:
     """Every notebook in `folder` whose code calls `widgets.panel(`, in name order."""
     found = []
@@ -54,8 +66,9 @@ def notebooks_with_panels(folder: Path) -> list[Path]:
 
 def pretrained_copies(notebooks: list[Path], folder: Path) -> list[Path]:
     """Copies of `notebooks` in `folder`, each of those that train set to load the shipped weights
-    (`pretrained: bool = True` in its parameters cell): the panels then show what a trained model draws, and
-    Run All does not train. The training code itself is executed by nbval and the benchmark tests."""
+    (`pretrained: bool = True` in its parameters cell), with EXTREMES_CELL appended: the panels then show what a
+    trained model draws, Run All does not train (nbval and the benchmark tests execute the training code), and
+    the same Run All checks the notebook's judged promises on the shipped run and its panels' extremes."""
     folder.mkdir(parents=True, exist_ok=True)
     copies = []
     for path in notebooks:
@@ -63,6 +76,7 @@ def pretrained_copies(notebooks: list[Path], folder: Path) -> list[Path]:
         for cell in nb.cells:
             if "parameters" in cell.metadata.get("tags", []):
                 cell.source = re.sub(r"^pretrained: bool = False", "pretrained: bool = True", cell.source, flags=re.M)
+        nb.cells.append(nbformat.v4.new_code_cell(EXTREMES_CELL))
         nbformat.write(nb, folder / path.name)
         copies.append(folder / path.name)
     return copies
@@ -467,7 +481,7 @@ class Report:
     moves: list[str]
     screenshots: Path
     total_s: float
-
+    outputs: str  # the text of every cell output after Run All
     def __str__(self):
         return (f"{self.notebook}: {self.total_s:.0f} s in all (open {self.open_s:.0f} s, "
                 f"Run All {self.run_all_s:.0f} s), "
@@ -492,6 +506,8 @@ def check_notebook(lab: Lab, notebook: Path, screenshots: Path, change_timeout: 
         open_notebook(driver, lab, notebook)
         opened = time.monotonic() - started
         ran = run_all(driver)
+        outputs = driver.execute_script("return [...document.querySelectorAll('.jp-Notebook .jp-OutputArea-output')]"
+                                        ".map(o => o.textContent).join('\\n');")
         found = wait_for_panels(driver)
         driver.execute_script("document.querySelectorAll('.course-panel')[0].scrollIntoView({block: 'start'});")
         driver.save_screenshot(str(screenshots / f"{stem}.png"))
@@ -516,7 +532,7 @@ def check_notebook(lab: Lab, notebook: Path, screenshots: Path, change_timeout: 
                 panel_element(driver, index).screenshot(
                     str(screenshots / f"{stem}-panel{index}-after-{control['name']}.png"))
                 moves.append(f"panel {index} {control['name']} ({how})")
-        return Report(stem, opened, ran, len(found), moves, screenshots, time.monotonic() - started)
+        return Report(stem, opened, ran, len(found), moves, screenshots, time.monotonic() - started, outputs)
     finally:
         driver.quit()
         shutdown_kernels(lab)

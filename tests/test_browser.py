@@ -69,7 +69,9 @@ def test_the_copies_load_the_shipped_weights(tmp_path):
         params = papermill.inspect_notebook(str(copy))
         if "pretrained" in params:
             assert params["pretrained"]["default"] == "True", f"{copy.name} would train in the browser"
-        assert len(nbformat.read(copy, as_version=4).cells) == len(nbformat.read(original, as_version=4).cells)
+        cells = nbformat.read(copy, as_version=4).cells
+        assert len(cells) == len(nbformat.read(original, as_version=4).cells) + 1
+        assert cells[-1].source == labbrowser.EXTREMES_CELL
 
 
 def test_missing_browser_skips_here_and_fails_under_ci(monkeypatch, tmp_path):
@@ -88,6 +90,10 @@ def test_every_control_changes_its_panel(notebook, lab, course, screenshots, cap
     with capsys.disabled():
         print(f"\n[browser] {report}")
     assert report.moves, f"{notebook.name}: no control was moved"
+    assert report.panels == labbrowser.panel_calls(notebook), f"{notebook.name}: {report.panels} panels on the page"
+    assert f"widget extremes: {report.panels} panel(s)" in report.outputs, "the extremes check did not run"
+    if "pretrained" in papermill.inspect_notebook(str(notebook)):  # the judged promises hold for the shipped run
+        assert "loaded the shipped run" in report.outputs and "SHA-256 checked" in report.outputs
     assert not lab.saved(copy), f"JupyterLab saved {notebook.name} (autosave is meant to be off)"
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import nbformat
 import papermill
 import pytest
+from labbrowser import panel_calls
 
 from benchmarks.__main__ import NOTEBOOK_BENCHMARKS
 
@@ -68,34 +69,12 @@ def test_one_parameters_cell_documented(path):
         assert info["inferred_type_name"] != "None", f"{path.name}: parameter {name} has no type annotation"
 
 
-# Appended to a notebook that builds panels: every panel's render function at every control's extremes.
-EXTREMES_CELL = """from course_utils import widgets as _widgets
-_renders = [len(_widgets.check_extremes(p)) for p in _widgets.built_panels()]
-print(f"widget extremes: {len(_renders)} panel(s), {sum(_renders)} render(s)")"""
-
-
-def panel_calls(path):
-    return sum(c.source.count("widgets.panel(") for c in code_cells(path))
-
-
-def run_papermill(path, tmp_path, check_widgets=False, **parameters):
-    """Execute `path` with papermill; with check_widgets, then also render each of its panels at its extremes."""
+def run_papermill(path, tmp_path, **parameters):
     names = set(papermill.inspect_notebook(str(path)))
     unknown = set(parameters) - names
     assert not unknown, f"{path.name} has no parameter(s) {unknown}; it has {sorted(names)}"
-    source = path
-    if check_widgets and panel_calls(path):
-        nb = nbformat.read(path, as_version=4)
-        nb.cells.append(nbformat.v4.new_code_cell(EXTREMES_CELL))
-        source = tmp_path / "with-extremes" / path.name
-        source.parent.mkdir()
-        nbformat.write(nb, source)
-    executed = papermill.execute_notebook(str(source), str(tmp_path / path.name), parameters=parameters,
-                                          cwd=str(path.parent), progress_bar=False, kernel_name="python3")
-    if source != path:
-        printed = "".join(o.get("text", "") for o in executed.cells[-1].outputs)
-        assert f"widget extremes: {panel_calls(path)} panel(s)" in printed, printed
-    return executed
+    return papermill.execute_notebook(str(path), str(tmp_path / path.name), parameters=parameters,
+                                      cwd=str(path.parent), progress_bar=False, kernel_name="python3")
 
 
 # A notebook behind a benchmark is executed with an overridden seed by its benchmark's test (tests/test_benchmarks.py
@@ -105,7 +84,7 @@ UNBENCHMARKED = [p for p in NOTEBOOKS if p.stem not in NOTEBOOK_BENCHMARKS.value
 
 @pytest.mark.parametrize("path", UNBENCHMARKED, ids=[p.stem for p in UNBENCHMARKED])
 def test_papermill_quick_with_a_parameter_overridden(path, tmp_path):
-    nb = run_papermill(path, tmp_path, check_widgets=True, seed=3)
+    nb = run_papermill(path, tmp_path, seed=3)
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert injected and "seed = 3" in injected[0].source
 
@@ -118,16 +97,18 @@ def test_bad_parameter_is_refused_with_a_clear_message(path, tmp_path):
 
 
 TRAINING = [p for p in NOTEBOOKS if "pretrained" in papermill.inspect_notebook(str(p))]
+# A training notebook with panels runs with pretrained=True in the browser test (tests/test_browser.py), whose
+# Run All then asserts the same printed lines and checks the panels' extremes: only the others run here.
+PRETRAINED_HERE = [p for p in TRAINING if not panel_calls(p)]
 
 
 def test_every_training_notebook_can_load_shipped_weights():
     assert [p.stem[:2] for p in TRAINING] == ["01", "03", "04", "05", "06", "07"]
 
 
-@pytest.mark.parametrize("path", TRAINING, ids=[p.stem for p in TRAINING])
+@pytest.mark.parametrize("path", PRETRAINED_HERE, ids=[p.stem for p in PRETRAINED_HERE])
 def test_pretrained_weights_meet_the_judged_promises_in_the_quick_profile(path, tmp_path):
-    # With pretrained=True the notebook's own asserts on its judge's figures run in the quick profile too; its
-    # panels are then rendered at every control's extremes (the trained models make those pictures).
-    nb = run_papermill(path, tmp_path, check_widgets=True, pretrained=True)
+    # With pretrained=True the notebook's own asserts on its judge's figures run in the quick profile too.
+    nb = run_papermill(path, tmp_path, pretrained=True)
     printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     assert "loaded the shipped run" in printed and "SHA-256 checked" in printed
