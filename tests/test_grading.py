@@ -92,14 +92,10 @@ def test_the_unanswered_student_edition_stops_kindly_at_its_first_question(tmp_p
 
 def solutions_pasted_back(master, student):
     """The student edition with each answer cell replaced by the master's solution (markers removed)."""
-    solutions, inside = [], False
-    for cell in nbformat.read(master, as_version=4).cells:
-        text = cell.source.strip()
-        if cell.cell_type == "raw" and text in ("# BEGIN SOLUTION", "# END SOLUTION"):
-            inside = text == "# BEGIN SOLUTION"
-        elif inside and cell.cell_type == "code":
-            lines = [ln for ln in cell.source.split("\n") if ln.strip() not in ("# BEGIN SOLUTION", "# END SOLUTION")]
-            solutions.append("\n".join(re.sub(r"\s*# SOLUTION$", "", ln) for ln in lines))
+    solutions = []
+    for source in (source for part in question_parts(master) for source in part["solutions"]):
+        lines = [ln for ln in source.split("\n") if ln.strip() not in ("# BEGIN SOLUTION", "# END SOLUTION")]
+        solutions.append("\n".join(re.sub(r"\s*# SOLUTION$", "", ln) for ln in lines))
     nb = nbformat.read(student, as_version=4)
     answer_cells = [c for c in nb.cells if "otter_answer_cell" in c.metadata.get("tags", [])]
     assert len(answer_cells) == len(solutions)
