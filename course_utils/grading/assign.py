@@ -9,8 +9,10 @@ committed), and the autograder bundle, with every test, into --autograder as NAM
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
+import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -33,31 +35,57 @@ def masters(folder: Path = NOTEBOOKS) -> list[Path]:
                    for c in nbformat.read(p, as_version=4).cells)]
 
 
-def questions(master: Path) -> list[dict]:
-    """Each question of a master in order: its name, points, and how many visible and hidden tests it has."""
+def question_cells(master: Path) -> list[dict]:
+    """Each question of a master in order, read from otter's raw-cell markers: its name and points, the sources
+    of its solution cells, and its test cells as (source, hidden)."""
     import yaml
 
-    found, current, in_tests = [], None, False
+    found, current, where = [], None, None
     for cell in nbformat.read(master, as_version=4).cells:
         text = cell.source.strip()
-        if cell.cell_type == "raw" and text.startswith("# BEGIN QUESTION"):
-            meta = yaml.safe_load(text.split("\n", 1)[1]) or {}
-            current = {"name": meta["name"], "points": meta.get("points", 1), "visible": 0, "hidden": 0}
-            found.append(current)
-        elif cell.cell_type == "raw" and text in ("# BEGIN TESTS", "# END TESTS"):
-            in_tests = text == "# BEGIN TESTS"
-        elif in_tests and cell.cell_type == "code":
-            current["hidden" if "hidden: true" in text.split("# END TEST CONFIG")[0] else "visible"] += 1
+        if cell.cell_type == "raw":
+            if text.startswith("# BEGIN QUESTION"):
+                meta = yaml.safe_load(text.split("\n", 1)[1]) or {}
+                current = {"name": meta["name"], "points": meta.get("points", 1), "solutions": [], "tests": []}
+                found.append(current)
+            where = {"# BEGIN SOLUTION": "solutions", "# BEGIN TESTS": "tests"}.get(text, where)
+            if text in ("# END SOLUTION", "# END TESTS"):
+                where = None
+        elif cell.cell_type == "code" and where == "solutions":
+            current["solutions"].append(cell.source)
+        elif cell.cell_type == "code" and where == "tests":
+            current["tests"].append((cell.source, "hidden: true" in text.split("# END TEST CONFIG")[0]))
     return found
+
+
+def questions(master: Path) -> list[dict]:
+    """Each question of a master in order: its name, points, and how many visible and hidden tests it has."""
+    return [{"name": q["name"], "points": q["points"], "visible": sum(not hidden for _, hidden in q["tests"]),
+             "hidden": sum(hidden for _, hidden in q["tests"])} for q in question_cells(master)]
+
+
+@contextlib.contextmanager
+def _in_folder(folder: Path):
+    """Run otter in the master's folder, as `otter assign` is run from the shell (it writes its log there)."""
+    before = Path.cwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(before)
 
 
 def assign(master: Path, student: Path, autograder: Path) -> Path:
     """The student edition of one master (written to `student`) and its autograder bundle (`autograder`/NAME.zip)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        result = subprocess.run([sys.executable, "-m", "otter", "assign", "--no-run-tests", "--no-pdfs",
-                                 str(master), tmp], capture_output=True, text=True, cwd=master.parent)
-        if result.returncode:
-            raise RuntimeError(f"otter assign failed on {master.name}:\n{result.stdout}{result.stderr}")
+    from otter.assign import main as otter_assign  # imported here: it takes seconds, and only course-assign needs it
+
+    master = Path(master).resolve()
+    with tempfile.TemporaryDirectory() as tmp, _in_folder(master.parent), \
+            contextlib.redirect_stdout(io.StringIO()) as said:
+        try:  # in this process: one import of otter for all the masters
+            otter_assign(str(master), tmp, no_run_tests=True, no_pdfs=True)
+        except Exception as failure:
+            raise RuntimeError(f"otter assign failed on {master.name}: {failure}\n{said.getvalue()}") from failure
         edition = nbformat.read(Path(tmp) / "student" / master.name, as_version=4)
         for number, cell in enumerate(edition.cells):
             cell.metadata.pop("execution", None)
