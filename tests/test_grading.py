@@ -39,7 +39,7 @@ def test_questions_are_read_from_a_master():
 
 
 def test_every_master_has_questions_with_visible_and_hidden_tests():
-    assert [m.stem[:2] for m in MASTERS] == ["00", "01", "02", "03", "05"]  # 04, 06, 07 follow (issue 14)
+    assert [m.stem[:2] for m in MASTERS] == ["00", "01", "02", "03", "04", "05", "06", "07"]
     for master in MASTERS:
         for q in assign.questions(master):
             assert q["visible"] >= 1 and q["hidden"] >= 1, f"{master.name} {q['name']}: {q}"
@@ -80,8 +80,10 @@ def test_the_student_edition_hides_solutions_and_hidden_tests():
 
 
 def test_the_unanswered_student_edition_stops_kindly_at_its_first_question(tmp_path, monkeypatch):
+    """End to end on two editions (papermill, quick profile); that every question of every edition stops with
+    its own name is checked, question by question, in the test below."""
     monkeypatch.setenv("COURSE_PROFILE", "quick")
-    for master in MASTERS:
+    for master in (MASTERS[0], MASTERS[4]):
         first = assign.questions(master)[0]["name"]
         with pytest.raises(papermill.PapermillExecutionError) as stop:
             papermill.execute_notebook(str(STUDENT / master.name), str(tmp_path / master.name),
@@ -93,7 +95,7 @@ def test_the_unanswered_student_edition_stops_kindly_at_its_first_question(tmp_p
 def solutions_pasted_back(master, student):
     """The student edition with each answer cell replaced by the master's solution (markers removed)."""
     solutions = []
-    for source in (source for part in question_parts(master) for source in part["solutions"]):
+    for source in (source for part in assign.question_cells(master) for source in part["solutions"]):
         lines = [ln for ln in source.split("\n") if ln.strip() not in ("# BEGIN SOLUTION", "# END SOLUTION")]
         solutions.append("\n".join(re.sub(r"\s*# SOLUTION$", "", ln) for ln in lines))
     nb = nbformat.read(student, as_version=4)
@@ -102,23 +104,6 @@ def solutions_pasted_back(master, student):
     for cell, solution in zip(answer_cells, solutions):
         cell.source = solution
     return nb
-
-
-def question_parts(master):
-    """Per question of a master: its solution cells and its test cells (sources), in order."""
-    parts, current, where = [], None, None
-    for cell in nbformat.read(master, as_version=4).cells:
-        text = cell.source.strip()
-        if cell.cell_type == "raw":
-            if text.startswith("# BEGIN QUESTION"):
-                current = {"solutions": [], "tests": []}
-                parts.append(current)
-            where = {"# BEGIN SOLUTION": "solutions", "# BEGIN TESTS": "tests"}.get(text, where)
-            if text in ("# END SOLUTION", "# END TESTS"):
-                where = None
-        elif cell.cell_type == "code" and where:
-            current[where].append(cell.source)
-    return parts
 
 
 def imports_cell(nb):
@@ -140,7 +125,7 @@ def test_every_test_passes_on_the_solution_and_fails_on_the_unanswered_question(
     monkeypatch.chdir(STUDENT)  # where otter's checker finds the notebook
     student = nbformat.read(STUDENT / master.name, as_version=4)
     placeholders = [c.source for c in student.cells if "otter_answer_cell" in c.metadata.get("tags", [])]
-    parts = question_parts(master)
+    parts = assign.question_cells(master)
     assert sum(len(p["solutions"]) for p in parts) == len(placeholders)
     for number, part in enumerate(parts):
         for version in ("solution", "placeholder"):
@@ -149,19 +134,87 @@ def test_every_test_passes_on_the_solution_and_fails_on_the_unanswered_question(
             start = sum(len(p["solutions"]) for p in parts[:number])
             answers_given = part["solutions"] if version == "solution" else \
                 placeholders[start:start + len(part["solutions"])]
+            stopped = []
             for source in answers_given:
                 try:
                     run_cell(source, space)
-                except answers.Unanswered:
-                    assert version == "placeholder"
-            for test in part["tests"]:
+                except answers.Unanswered as stop:
+                    stopped.append(str(stop))
+            name = part["name"]
+            assert bool(stopped) == (version == "placeholder"), f"{master.name} {name}: no kind stop unanswered"
+            assert all(f"question {name} is not answered yet" in s for s in stopped), stopped
+            for test, _hidden in part["tests"]:
                 try:
                     run_cell(test, dict(space))
-                    passed = True
-                except Exception:
-                    passed = False
-                how = "fails on the solution" if version == "solution" else "passes unanswered"
+                    passed, error = True, ""
+                except Exception as failure:
+                    passed, error = False, f"{type(failure).__name__}: {failure}"
+                how = f"fails on the solution ({error})" if version == "solution" else "passes unanswered"
                 assert passed == (version == "solution"), f"{master.name} question {number + 1}: a test {how}:\n{test}"
+
+
+def test_on_colab_the_checker_runs_the_visible_tests_of_a_fetched_copy(tmp_path, monkeypatch):
+    """Colab: no notebook file on disk; the checker fetches the edition once and runs its visible tests."""
+    monkeypatch.setitem(sys.modules, "google.colab", type(sys)("google.colab"))
+    fetched = []
+
+    def fetch(url, path):  # what urlretrieve would bring from the repository: the committed edition
+        fetched.append(url)
+        Path(path).write_bytes((STUDENT / Path(url).name).read_bytes())
+
+    monkeypatch.setattr(answers, "_fetch", fetch)
+    monkeypatch.chdir(tmp_path)
+    checker = answers.grader("02_xy_game.ipynb")
+    assert fetched == [answers.STUDENT_URL + "02_xy_game.ipynb"]
+    passing = {"my_eg_limit": 1.0}
+    failing = {"my_eg_limit": 7.0}
+    assert run_check(checker, "q2", passing).grade == 1 and run_check(checker, "q2", failing).grade < 1
+    assert answers.grader("02_xy_game.ipynb") and len(fetched) == 1, "fetched once, then read from the folder"
+
+
+def run_check(checker, question, variables):
+    # check() reads its caller's globals, as a notebook cell's grader.check("q2") does
+    space = dict(variables, checker=checker)
+    exec(f"result = checker.check({question!r})", space)
+    return space["result"]
+
+
+# The classic bugs of GAN code, each written into one master's solution: its question's tests must catch it.
+CLASSIC_BUGS = [
+    ("04_cgan_mnist", "q1", "fake.detach()", "fake", "D's step does not detach the fakes"),
+    ("04_cgan_mnist", "q1", "D(real, labels)", "D(real, asked)", "real images paired with the asked labels"),
+    ("04_cgan_mnist", "q1", "d_loss(real_logits, fake_logits)", "d_loss(fake_logits, real_logits)",
+     "BCE targets the wrong way round"),
+    ("05_conditional_dcgan", "q1", "l1 = (real - fake).abs().mean()", "l1 = (fake_logits - 1).abs().mean()",
+     "the L1 on D's output instead of the images"),
+    ("06_pix2pix", "q1", "fake.detach()", "fake", "D's step does not detach the fakes"),
+    ("06_pix2pix", "q1", "0.5 * ", "", "D's objective not halved"),
+    ("06_pix2pix", "q2", "l1 = (fake - y).abs().mean()",
+     "l1 = (d(x, fake) - 1).abs().mean() if d else (fake - y).abs().mean()",
+     "pix2pix's L1 on D's output instead of the images"),
+    ("07_auxiliary_face_gan", "q1", "F.cross_entropy(block, ", "F.cross_entropy(block.softmax(1), ",
+     "a softmax in front of cross_entropy"),
+]
+
+
+@pytest.mark.parametrize("stem, question, right, wrong, bug", CLASSIC_BUGS,
+                         ids=[f"{s[:2]}-{q}-{b}" for s, q, _, _, b in CLASSIC_BUGS])
+def test_the_classic_bugs_lose_points(stem, question, right, wrong, bug, monkeypatch):
+    monkeypatch.setenv("COURSE_PROFILE", "quick")
+    monkeypatch.chdir(STUDENT)
+    part = next(q for q in assign.question_cells(REPO / "notebooks" / f"{stem}.ipynb") if q["name"] == question)
+    assert any(right in source for source in part["solutions"]), f"the solution of {stem} {question} changed"
+    space = {}
+    run_cell(imports_cell(nbformat.read(STUDENT / f"{stem}.ipynb", as_version=4)), space)
+    for source in part["solutions"]:
+        run_cell(re.sub(r"\s*# SOLUTION$", "", source.replace(right, wrong), flags=re.M), space)
+    failing = 0
+    for test, _hidden in part["tests"]:
+        try:
+            run_cell(test, dict(space))
+        except Exception:
+            failing += 1
+    assert failing, f"{stem} {question}: no test catches {bug}"
 
 
 @pytest.mark.slow

@@ -31,3 +31,11 @@ def test_every_notebook_row_gives_measured_quick_and_full_seconds():
     for row in rows:
         quick, full = row[4].strip(), row[5].strip()
         assert re.fullmatch(r"\d+", quick) and re.fullmatch(r"\d+", full), f"row {row[1]}: times {quick!r}, {full!r}"
+
+
+def test_the_question_count_is_the_masters():
+    from course_utils.grading import assign
+
+    found = [q for master in assign.masters() for q in assign.questions(master)]
+    count, points = re.search(r"(\d+) questions and (\d+) points in all", README).groups()
+    assert (int(count), int(points)) == (len(found), sum(q["points"] for q in found))
