@@ -6,5 +6,7 @@ import tempfile
 
 # The tests always run the quick profile; COURSE_DEVICE is left alone so a GPU job can force cuda.
 os.environ["COURSE_PROFILE"] = "quick"
-# Checkpoints of notebook runs go to a fresh folder, so no test resumes a run left by another.
+# Checkpoints of notebook runs go to a fresh folder for the session: no test resumes a run left by an earlier
+# session or by the user, while a notebook that a benchmark test already trained (same code, parameters and
+# seed) is loaded, not trained again, when nbval executes it.
 os.environ.setdefault("COURSE_RUNS", tempfile.mkdtemp(prefix="course-runs-"))
