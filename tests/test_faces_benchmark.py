@@ -2,21 +2,16 @@
 figures of its own tables (faces.json), its generated faces (faces.samples.npz) and its real check set
 (faces.real.npz); the executed notebook is kept beside them as the evidence."""
 
-import json
-import os
 import re
 
+import benchmark_runs
 import nbformat
 import numpy as np
 import pytest
 
-from benchmarks.__main__ import main
 from course_utils.data import faces
 
 pytestmark = pytest.mark.slow  # the face GAN, two recognizers and (on first use) the face judges are trained
-# The notebook's default seed, and the session's run folder (conftest.py): nbval's execution of the same notebook
-# then loads this training run instead of repeating it.
-SEED = 0
 KEYS = {"attribute_names", "attribute_judge_heldout_real", "attribute_judge_on_real_check",
         "identity_classifier_heldout_real", "generated_attribute_accuracy", "identity_ratio",
         "identity_ratio_per_attribute", "real_identity_ratio", "recognizer_people", "recognizer_real_per_person",
@@ -30,9 +25,7 @@ PER_ATTRIBUTE = ("attribute_judge_heldout_real", "attribute_judge_on_real_check"
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("faces")
-    assert main(["faces", "--profile", "quick", "--seed", str(SEED), "--out", str(out),
-                 "--runs", os.environ["COURSE_RUNS"]]) == 0
-    return out, json.loads((out / "faces.json").read_text())
+    return out, benchmark_runs.quick_run("faces", out)[0]
 
 
 def summary_row(nb, label):
@@ -48,7 +41,6 @@ def summary_row(nb, label):
 def test_json_keeps_every_figure_of_the_old_benchmark(quick_run):
     _, record = quick_run
     assert KEYS <= set(record), KEYS - set(record)
-    assert record["notebook"] == "07_auxiliary_face_gan" and record["seed"] == SEED and record["profile"] == "quick"
     assert "held-out people" in record["reference"] and "2,000" in record["reference"]
     assert tuple(record["attribute_names"]) == faces.ATTRIBUTE_NAMES
     for key in PER_ATTRIBUTE:
@@ -63,8 +55,6 @@ def test_json_keeps_every_figure_of_the_old_benchmark(quick_run):
 def test_figures_are_what_the_notebook_showed(quick_run):
     out, record = quick_run
     nb = nbformat.read(out / "faces.ipynb", as_version=4)
-    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
-    assert injected and f"seed = {SEED}" in injected[0].source
     for label, key in (("identity ratio (generated)", "identity_ratio"),
                        ("identity ratio (real faces)", "real_identity_ratio"),
                        ("recognizer, real only", "recognizer_accuracy_real_only"),

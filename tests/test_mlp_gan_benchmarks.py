@@ -6,25 +6,19 @@ the numbers the notebook's own results tables showed; the samples follow the eva
 the samples that were judged (a fresh judge re-reads them and gets the recorded verdicts).
 """
 
-import json
 import math
-import os
 import re
 from html.parser import HTMLParser
 
-import nbformat
 import numpy as np
 import pytest
 import torch
+from benchmark_runs import quick_run
 
-from benchmarks.__main__ import main
 from course_utils.evaluate import metrics
 from course_utils.judges.digits import get_judge
 
 pytestmark = pytest.mark.slow
-# The notebook's default seed, and the session's run folder (conftest.py): nbval's execution of the same notebook
-# then loads this training run instead of repeating it.
-SEED = 0
 # the keys of the old scripts (benchmarks/mlp_gan.py, benchmarks/cgan.py) and of the shared command line
 COMMON = {"benchmark", "profile", "seed", "device", "threads", "wall_seconds", "notebook", "reference", "data",
           "judge_heldout_accuracy", "iterations", "batch_size", "samples", "class_min_share", "class_max_share",
@@ -92,12 +86,10 @@ def same(shown: str, recorded: float) -> bool:
 
 def run_once(name, tmp_path_factory):
     out = tmp_path_factory.mktemp(name)
-    assert main([name, "--profile", "quick", "--seed", str(SEED), "--out", str(out),
-                 "--runs", os.environ["COURSE_RUNS"]]) == 0
-    record = json.loads((out / f"{name}.json").read_text())
+    record, executed = quick_run(name, out)
     with np.load(out / f"{name}.samples.npz") as npz:
         samples = {k: npz[k] for k in npz.files}
-    return record, samples, nbformat.read(out / f"{name}.ipynb", as_version=4)
+    return record, samples, executed
 
 
 @pytest.fixture(scope="module")
@@ -123,16 +115,9 @@ def run(request):
 def test_the_record_keeps_every_key_and_names_its_notebook_and_reference(run):
     name, (record, _, _) = run
     assert KEYS[name] <= set(record), f"missing: {sorted(KEYS[name] - set(record))}"
-    assert record["benchmark"] == name and record["profile"] == "quick" and record["seed"] == SEED
-    assert record["notebook"] == NOTEBOOK[name]
+    assert record["benchmark"] == name and record["notebook"] == NOTEBOOK[name]
     assert "held-out real test images" in record["reference"]
     assert record["epochs"] == 1  # the quick profile's
-
-
-def test_the_executed_notebook_ran_with_the_injected_seed(run):
-    _, (_, _, nb) = run
-    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
-    assert injected and f"seed = {SEED}" in injected[0].source
 
 
 def test_the_samples_follow_the_contract(run):

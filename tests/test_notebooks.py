@@ -89,11 +89,31 @@ def test_papermill_quick_with_a_parameter_overridden(path, tmp_path):
     assert injected and "seed = 3" in injected[0].source
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
-def test_bad_parameter_is_refused_with_a_clear_message(path, tmp_path):
+def test_bad_parameter_is_refused_with_a_clear_message(tmp_path):
+    """As a user meets it: papermill stops with the parameter's message (one notebook: the same check_param
+    call refuses it in every notebook, as the next test shows without starting a kernel for each)."""
     with pytest.raises(papermill.PapermillExecutionError) as failure:
-        run_papermill(path, tmp_path, seed=-1)
+        run_papermill(NOTEBOOKS[0], tmp_path, seed=-1)
     assert "parameter seed must be at least 0; got -1" in str(failure.value)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_every_notebook_checks_its_parameters_before_anything_else(path, monkeypatch):
+    """The notebook's own cells up to its parameter checks, run here with `seed = -1` injected after the
+    parameters cell, as papermill injects it: the checks refuse it before any data is loaded."""
+    monkeypatch.chdir(path.parent)
+    cells = code_cells(path)
+    parameters = next(i for i, c in enumerate(cells) if "parameters" in c.metadata.get("tags", []))
+    checks = next(i for i, c in enumerate(cells) if i > parameters and "check_param(" in c.source)
+    space = {}
+    for cell in cells[:parameters + 1]:
+        if "google.colab" not in cell.source:  # the Colab install cell (a shell line) does nothing here anyway
+            exec("\n".join(ln for ln in cell.source.split("\n") if not ln.startswith("%")), space)
+    exec("seed = -1", space)
+    for cell in cells[parameters + 1:checks]:
+        exec(cell.source, space)
+    with pytest.raises(ValueError, match="parameter seed must be at least 0; got -1"):
+        exec(cells[checks].source, space)
 
 
 TRAINING = [p for p in NOTEBOOKS if "pretrained" in papermill.inspect_notebook(str(p))]

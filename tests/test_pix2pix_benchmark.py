@@ -2,23 +2,18 @@
 the figures of its own tables (pix2pix.json) and the L1 + cGAN digits (pix2pix.samples.npz); the executed
 notebook is kept beside them as the evidence."""
 
-import json
-import os
 import re
 
+import benchmark_runs
 import nbformat
 import numpy as np
 import pytest
 import torch
 
-from benchmarks.__main__ import main
 from course_utils.data import paired
 from course_utils.evaluate import translation
 
 pytestmark = pytest.mark.slow  # ten generators trained: about 25 s on two idle cores, minutes on busy ones
-# The notebook's default seed, and the session's run folder (conftest.py): nbval's execution of the same notebook
-# then loads this training run instead of repeating it.
-SEED = 0
 DIGIT_VARIANTS = {"L1", "cGAN", "L1+cGAN"}
 FACADE_VARIANTS = DIGIT_VARIANTS | {"L1+cGAN, 1x1 PixelGAN", "L1+cGAN, 34x34 PatchGAN", "L1+cGAN, 64x64 ImageGAN",
                                     "L1+cGAN, no skips"}
@@ -28,9 +23,7 @@ TEST_TIME = {f"dropout={d}, batch_stats={s}" for d in ("off", "on") for s in ("r
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("pix2pix")
-    assert main(["pix2pix", "--profile", "quick", "--seed", str(SEED), "--out", str(out),
-                 "--runs", os.environ["COURSE_RUNS"]]) == 0
-    return out, json.loads((out / "pix2pix.json").read_text())
+    return out, benchmark_runs.quick_run("pix2pix", out)[0]
 
 
 def printed(nb):
@@ -43,7 +36,6 @@ def test_json_keeps_every_figure_of_the_old_benchmark(quick_run):
     for key in ("judge_heldout_accuracy", "judge_accuracy_real_targets", "judge_accuracy", "digits", "facades",
                 "test_time", "seconds", "notebook", "reference", "device", "threads", "wall_seconds"):
         assert key in record, key
-    assert record["notebook"] == "06_pix2pix" and record["seed"] == SEED and record["profile"] == "quick"
     assert record["reference"] == "held-out real test pairs (1,000 edge maps -> digits, 32 label maps -> facades)"
     assert set(record["digits"]) == DIGIT_VARIANTS and set(record["facades"]) == FACADE_VARIANTS
     assert set(record["test_time"]) == TEST_TIME
@@ -62,8 +54,6 @@ def test_json_keeps_every_figure_of_the_old_benchmark(quick_run):
 def test_figures_are_what_the_notebook_printed(quick_run):
     out, record = quick_run
     nb = nbformat.read(out / "pix2pix.ipynb", as_version=4)
-    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
-    assert injected and f"seed = {SEED}" in injected[0].source
     line = re.search(r"edges -> digit, L1\+cGAN: L1 ([0-9.]+), judge accuracy ([0-9.]+) \(real digits ([0-9.]+)\)"
                      r".*sharpness ratio ([0-9.]+);", printed(nb))
     assert line, "the Results line is missing from the executed notebook"

@@ -1,0 +1,29 @@
+"""One quick run of a notebook-backed benchmark, made the same way by every benchmark test.
+
+The notebook's default seed, and the session's run folder (conftest.py): nbval's execution of the same
+notebook then loads this training run instead of repeating it.
+"""
+
+import json
+import os
+from pathlib import Path
+
+import nbformat
+
+from benchmarks import __main__ as bench
+
+SEED = 0
+
+
+def quick_run(name: str, out: Path) -> tuple[dict, nbformat.NotebookNode]:
+    """`python -m benchmarks NAME --profile quick` into `out`: the record, and the executed notebook, checked to
+    be the benchmark's notebook run with the seed injected by papermill."""
+    assert bench.main([name, "--profile", "quick", "--seed", str(SEED), "--out", str(out),
+                       "--runs", os.environ["COURSE_RUNS"]]) == 0
+    record = json.loads((out / f"{name}.json").read_text())
+    executed = nbformat.read(out / f"{name}.ipynb", as_version=4)
+    injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert injected and f"seed = {SEED}" in injected[0].source
+    assert record["notebook"] == bench.NOTEBOOK_BENCHMARKS[name] and record["seed"] == SEED
+    assert record["profile"] == "quick" and record["notebook_seconds"] > 0
+    return record, executed
