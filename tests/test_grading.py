@@ -130,28 +130,38 @@ def test_every_test_passes_on_the_solution_and_fails_on_the_unanswered_question(
     assert sum(len(p["solutions"]) for p in parts) == len(placeholders)
     for number, part in enumerate(parts):
         for version in ("solution", "placeholder"):
-            space = {}
-            run_cell(imports_cell(student), space)
             start = sum(len(p["solutions"]) for p in parts[:number])
             answers_given = part["solutions"] if version == "solution" else \
                 placeholders[start:start + len(part["solutions"])]
-            stopped = []
-            for source in answers_given:
-                try:
-                    run_cell(source, space)
-                except answers.Unanswered as stop:
-                    stopped.append(str(stop))
+            stopped, errors = question_alone(student, answers_given, part["tests"])
             name = part["name"]
             assert bool(stopped) == (version == "placeholder"), f"{master.name} {name}: no kind stop unanswered"
             assert all(f"question {name} is not answered yet" in s for s in stopped), stopped
-            for test, _hidden in part["tests"]:
-                try:
-                    run_cell(test, dict(space))
-                    passed, error = True, ""
-                except Exception as failure:
-                    passed, error = False, f"{type(failure).__name__}: {failure}"
+            for (test, _hidden), error in zip(part["tests"], errors):
+                passed = not error
                 how = f"fails on the solution ({error})" if version == "solution" else "passes unanswered"
                 assert passed == (version == "solution"), f"{master.name} question {number + 1}: a test {how}:\n{test}"
+
+
+def question_alone(student, answer_sources, tests):
+    """One question by itself: the edition's import cell, the answer cells, then each test on a copy of what they
+    made. Returns the kind-stop messages the answers raised and, per test, its error ('' when it passed)."""
+    space = {}
+    run_cell(imports_cell(student), space)
+    stopped = []
+    for source in answer_sources:
+        try:
+            run_cell(source, space)
+        except answers.Unanswered as stop:
+            stopped.append(str(stop))
+    errors = []
+    for test, _hidden in tests:
+        try:
+            run_cell(test, dict(space))
+            errors.append("")
+        except Exception as failure:
+            errors.append(f"{type(failure).__name__}: {failure}")
+    return stopped, errors
 
 
 def test_on_colab_the_checker_runs_the_visible_tests_of_a_fetched_copy(tmp_path, monkeypatch):
@@ -205,17 +215,9 @@ def test_the_classic_bugs_lose_points(stem, question, right, wrong, bug, monkeyp
     monkeypatch.chdir(STUDENT)
     part = next(q for q in assign.question_cells(REPO / "notebooks" / f"{stem}.ipynb") if q["name"] == question)
     assert any(right in source for source in part["solutions"]), f"the solution of {stem} {question} changed"
-    space = {}
-    run_cell(imports_cell(nbformat.read(STUDENT / f"{stem}.ipynb", as_version=4)), space)
-    for source in part["solutions"]:
-        run_cell(re.sub(r"\s*# SOLUTION$", "", source.replace(right, wrong), flags=re.M), space)
-    failing = 0
-    for test, _hidden in part["tests"]:
-        try:
-            run_cell(test, dict(space))
-        except Exception:
-            failing += 1
-    assert failing, f"{stem} {question}: no test catches {bug}"
+    stopped, errors = question_alone(nbformat.read(STUDENT / f"{stem}.ipynb", as_version=4),
+                                     [source.replace(right, wrong) for source in part["solutions"]], part["tests"])
+    assert not stopped and any(errors), f"{stem} {question}: no test catches {bug}"
 
 
 @pytest.mark.slow
