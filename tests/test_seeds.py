@@ -1,0 +1,34 @@
+"""course_utils.evaluate.seeds: means and spreads over seeds, and when a difference is called."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from course_utils.evaluate import seeds
+
+
+def test_spread_gives_the_mean_and_the_sample_standard_deviation():
+    row = seeds.spread([{"fid": 10.0}, {"fid": 12.0}, {"fid": 14.0}], ["fid"])
+    assert row == {"seeds": 3, "fid mean": 12.0, "fid std": 2.0}
+    one = seeds.spread([{"fid": 10.0}], ["fid"])
+    assert one["seeds"] == 1 and math.isnan(one["fid std"])
+    with pytest.raises(ValueError, match="no runs"):
+        seeds.spread([], ["fid"])
+
+
+def test_a_difference_is_called_only_beyond_both_spreads():
+    a = seeds.spread([{"x": 1.0}, {"x": 1.2}], ["x"])  # 1.1 ± 0.141
+    near = seeds.spread([{"x": 1.3}, {"x": 1.5}], ["x"])  # 1.4 ± 0.141: the gap 0.3 is above 0.283
+    overlapping = seeds.spread([{"x": 1.2}, {"x": 1.4}], ["x"])  # gap 0.2, within
+    assert seeds.beyond_spread(a, near, "x") is True
+    assert seeds.beyond_spread(a, overlapping, "x") is False
+    assert seeds.beyond_spread(a, seeds.spread([{"x": 9.0}], ["x"]), "x") is None
+    assert seeds.verdict(a, near, "x", "A", "B") == "B is higher than A, beyond the spread"
+    assert seeds.verdict(a, overlapping, "x", "A", "B") == "A and B lie within each other's spread"
+    assert seeds.verdict(a, seeds.spread([{"x": 9.0}], ["x"]), "x", "A", "B").startswith("one seed")
+
+
+def test_mean_pm_std_shows_each_key_as_one_string():
+    table = pd.DataFrame([seeds.spread([{"x": 1.0}, {"x": 2.0}], ["x"])], index=["run"])
+    assert seeds.mean_pm_std(table, ["x"], digits=2).loc["run", "x"] == "1.50 ± 0.71"
