@@ -6,10 +6,15 @@ numerically safe form of log D and log(1 - D): log sigmoid(a) never takes log(0)
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import torch
 import torch.nn.functional as F
+
+# d_loss where D says 1/2 to everything: what D pays at the equilibrium p_g = p_data (and what a D that cannot
+# tell pays anywhere). The notebooks draw it on every curve of D's loss.
+EQUILIBRIUM_D_LOSS = 2 * math.log(2)
 
 
 def d_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor, real_target: float = 1.0) -> torch.Tensor:

@@ -80,6 +80,9 @@ def curves(series: dict[str, Sequence[float]], x: Sequence[float] | None = None,
     for name, value in (hlines or {}).items():
         ax.axhline(value, ls="--", lw=1, color="gray")
         ax.annotate(name, (ax.get_xlim()[0], value), fontsize=8, color="gray", va="bottom")
+    if hlines:  # room above the highest line for its label
+        low, high = ax.get_ylim()
+        ax.set_ylim(low, max(high, max(hlines.values()) + 0.08 * (high - low)))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if title:
