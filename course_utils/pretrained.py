@@ -70,12 +70,14 @@ def _map_floats(value, cast):
 
 
 def export_run(checkpoint: Path, notebook: str, folder: Path | None = None) -> dict:
-    """Keep a finished checkpoint's generator and history (not D, the optimizers or RNG) as a shipped run."""
+    """Keep a finished checkpoint's generator and history (not D, the optimizers or RNG) as a shipped run;
+    a run trained with `ship_models=False` keeps its history alone."""
     folder = folder or WEIGHTS_DIR
     ckpt = safe_load(checkpoint, f"checkpoint {checkpoint}", "export a finished run")
     name = run_name(checkpoint)
     path = folder / (name.replace("/", "__") + ".pt")
-    models = {k: v for k, v in ckpt["models"].items() if k in SHIPPED_MODELS}
+    shipped = SHIPPED_MODELS if ckpt.get("ship_models", True) else ()
+    models = {k: v for k, v in ckpt["models"].items() if k in shipped}
     # float16 halves the files; generated images do not change visibly
     atomic_save({"name": name, "step": ckpt["step"], "models": _map_floats(models, torch.Tensor.half),
                  "history": _map_floats(ckpt["history"], torch.Tensor.half)}, path)

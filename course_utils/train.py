@@ -156,6 +156,7 @@ class _Run:
     history: History
     checkpoint: Path | None
     step: int = 0
+    ship_models: bool = True
 
     def save(self) -> None:
         """Write atomically: a crash while saving leaves the previous checkpoint intact."""
@@ -169,6 +170,7 @@ class _Run:
             "rng": _rng_state(),
             "batches": self.batches.state_dict(),
             "history": self.history.state_dict(),
+            "ship_models": self.ship_models,  # read by course_utils.pretrained's export
         }
         atomic_save(state, self.checkpoint)
 
@@ -231,6 +233,7 @@ def train(
     desc: str = "training",
     history: History | None = None,
     pretrained: bool = False,
+    ship_models: bool = True,
 ) -> History:
     """Run step_fn over `epochs` passes of `batches`; resume from `checkpoint` when it exists.
 
@@ -238,9 +241,11 @@ def train(
     eval_fn() returns figures logged with the wall-clock seconds every `eval_every` steps (and at the end).
     Returns the History; `history.interrupted` tells whether the run was stopped before its end.
     pretrained=True trains nothing: it loads the models and history of the shipped run that `checkpoint`
-    names (see course_utils.pretrained).
+    names (see course_utils.pretrained). ship_models=False marks a run whose figures the notebook reads from
+    its history alone (a comparison's extra seeds, say): its export then ships the history without the weights.
     """
-    run = _Run(models, optimizers, batches, history or History(), Path(checkpoint) if checkpoint else None)
+    run = _Run(models, optimizers, batches, history or History(), Path(checkpoint) if checkpoint else None,
+               ship_models=ship_models)
     if pretrained:
         if run.checkpoint is None:
             raise ValueError("pretrained=True needs the checkpoint path that names the run to load")

@@ -16,7 +16,7 @@ def weights(tmp_path, monkeypatch):
     return folder
 
 
-def fit_line(checkpoint, pretrained_run=False, steps=20):
+def fit_line(checkpoint, pretrained_run=False, steps=20, ship_models=True):
     """A tiny regression trained through the course's loop; returns the model and its history."""
     torch.manual_seed(0)
     model, critic = nn.Linear(3, 1), nn.Linear(1, 1)  # critic stands in for a discriminator: not shipped
@@ -34,7 +34,7 @@ def fit_line(checkpoint, pretrained_run=False, steps=20):
     batches = TensorBatches(torch.arange(64), batch_size=16, seed=0)
     history = train(step, batches, epochs=steps // 4, models={"G": model, "D": critic}, optimizers={"G": opt},
                     checkpoint=checkpoint, sample_fn=lambda: model.weight.detach().clone(), sample_every=4,
-                    pretrained=pretrained_run)
+                    pretrained=pretrained_run, ship_models=ship_models)
     return model, history
 
 
@@ -51,6 +51,17 @@ def test_a_shipped_run_replaces_training(tmp_path, weights):
     assert loaded_history.steps == history.steps and len(loaded_history.snapshots) == len(history.snapshots)
     assert loaded_history.snapshots[-1][1].dtype == torch.float32
     assert not (tmp_path / "elsewhere" / "03_demo-abc" / "main.pt").exists()  # nothing was trained or saved
+
+
+def test_a_run_marked_history_only_ships_its_history_without_weights(tmp_path, weights, capsys):
+    trained, history = fit_line(tmp_path / "runs" / "03_demo-abc" / "seed1.pt", ship_models=False)
+    entry = pretrained.export_run(tmp_path / "runs" / "03_demo-abc" / "seed1.pt", "03_demo")
+    assert entry["models"] == [] and entry["left_out"] == ["D", "G"]
+    assert entry["bytes"] < 0.5 * (tmp_path / "runs" / "03_demo-abc" / "seed1.pt").stat().st_size
+    loaded, loaded_history = fit_line(tmp_path / "elsewhere" / "03_demo-abc" / "seed1.pt", pretrained_run=True)
+    assert loaded_history.scalars["loss"] == pytest.approx(history.scalars["loss"], rel=1e-3)
+    assert not torch.equal(loaded.weight, trained.weight)  # the weights stayed as they were built
+    assert "D, G not shipped (untrained)" in capsys.readouterr().out
 
 
 def test_other_settings_damage_and_missing_files_are_clear_errors(tmp_path, weights):
