@@ -27,7 +27,7 @@ COMMON = {"benchmark", "profile", "seed", "device", "threads", "wall_seconds", "
 KEYS = {
     "mlp_gan": COMMON | {"class_shares", "every_class_between_5_and_20_percent", "probe_d_of_g_z",
                          "probe_grad_saturating", "probe_grad_non_saturating",
-                         "grad_ratio_non_saturating_over_saturating"},
+                         "grad_ratio_non_saturating_over_saturating", "comparison_over_seeds", "comparison_iterations"},
     "cgan": COMMON | {"conditional_accuracy", "samples_per_label", "conditional_accuracy_per_label",
                       "seconds_to_acc_090", "accuracy_history"},
 }

@@ -61,6 +61,7 @@ def test_a_run_marked_history_only_ships_its_history_without_weights(tmp_path, w
     loaded, loaded_history = fit_line(tmp_path / "elsewhere" / "03_demo-abc" / "seed1.pt", pretrained_run=True)
     assert loaded_history.scalars["loss"] == pytest.approx(history.scalars["loss"], rel=1e-3)
     assert not torch.equal(loaded.weight, trained.weight)  # the weights stayed as they were built
+    assert history.snapshots and not loaded_history.snapshots  # and no pictures of the model that did not ship
     assert "D, G not shipped (untrained)" in capsys.readouterr().out
 
 
