@@ -71,16 +71,18 @@ def _map_floats(value, cast):
 
 def export_run(checkpoint: Path, notebook: str, folder: Path | None = None) -> dict:
     """Keep a finished checkpoint's generator and history (not D, the optimizers or RNG) as a shipped run;
-    a run trained with `ship_models=False` keeps its history alone."""
+    a run trained with `ship_models=False` keeps its history alone, without the sample images either (they
+    show a model that does not ship)."""
     folder = folder or WEIGHTS_DIR
     ckpt = safe_load(checkpoint, f"checkpoint {checkpoint}", "export a finished run")
     name = run_name(checkpoint)
     path = folder / (name.replace("/", "__") + ".pt")
-    shipped = SHIPPED_MODELS if ckpt.get("ship_models", True) else ()
-    models = {k: v for k, v in ckpt["models"].items() if k in shipped}
+    ship_models = ckpt.get("ship_models", True)
+    models = {k: v for k, v in ckpt["models"].items() if k in SHIPPED_MODELS and ship_models}
+    history = ckpt["history"] if ship_models else {**ckpt["history"], "snapshot_steps": [], "snapshot_images": []}
     # float16 halves the files; generated images do not change visibly
     atomic_save({"name": name, "step": ckpt["step"], "models": _map_floats(models, torch.Tensor.half),
-                 "history": _map_floats(ckpt["history"], torch.Tensor.half)}, path)
+                 "history": _map_floats(history, torch.Tensor.half)}, path)
     entry = {"file": path.name, "sha256": sha256(path), "bytes": path.stat().st_size, "notebook": notebook,
              "models": sorted(models), "left_out": sorted(set(ckpt["models"]) - set(models)),
              "step": ckpt["step"], "train_seconds": round(ckpt["history"]["seconds"], 1)}
