@@ -37,9 +37,9 @@ def test_json_keeps_every_figure_of_the_old_benchmark(quick_run):
                 "test_time", "seconds", "notebook", "reference", "device", "threads", "wall_seconds",
                 "facade_loss_ablation_over_seeds"):
         assert key in record, key
-    # the quick profile trains one seed: each loss row has its mean (the table's, to its 3 digits) and no spread
+    # the quick profile trains one seed: each loss row has its mean (the table rounds to 3 digits, the record keeps 6 significant ones) and no spread
     for name, row in record["facade_loss_ablation_over_seeds"].items():
-        assert row["seeds"] == 1 and abs(row["psnr mean"] - record["facades"][name]["psnr"]) <= 5e-4, name
+        assert row["seeds"] == 1 and abs(row["psnr mean"] - record["facades"][name]["psnr"]) < 6e-4, name
     assert record["reference"] == "held-out real test pairs (1,000 edge maps -> digits, 32 label maps -> facades)"
     assert set(record["digits"]) == DIGIT_VARIANTS and set(record["facades"]) == FACADE_VARIANTS
     assert set(record["test_time"]) == TEST_TIME
