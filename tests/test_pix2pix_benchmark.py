@@ -37,7 +37,8 @@ def test_json_keeps_every_figure_of_the_old_benchmark(quick_run):
                 "test_time", "seconds", "notebook", "reference", "device", "threads", "wall_seconds",
                 "facade_loss_ablation_over_seeds"):
         assert key in record, key
-    # the quick profile trains one seed: each loss row has its mean (the table rounds to 3 digits, the record keeps 6 significant ones) and no spread
+    # the quick profile trains one seed: each loss row has its mean and no spread (the table rounds to 3 digits,
+    # the record keeps 6 significant ones)
     for name, row in record["facade_loss_ablation_over_seeds"].items():
         assert row["seeds"] == 1 and abs(row["psnr mean"] - record["facades"][name]["psnr"]) < 6e-4, name
     assert record["reference"] == "held-out real test pairs (1,000 edge maps -> digits, 32 label maps -> facades)"
