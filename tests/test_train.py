@@ -66,12 +66,14 @@ def interrupt_at(step):
     return fire
 
 
-def interrupted_then_resumed(tmp_path, stop_at=6):
+def interrupted_then_resumed(tmp_path, stop_at=5):
+    # Step 5 is between two periodic checkpoints (every 3 steps): only the save on interruption keeps it.
     path = tmp_path / "run.pt"
     first = TinyGAN()
     first.on_step = interrupt_at(stop_at)
     history = first.run(path)
     assert history.interrupted and history.steps[-1] == stop_at
+    assert train.load_checkpoint(path)["step"] == stop_at
     second = TinyGAN(seed=123)  # a fresh process: other initial weights and RNG state, all to be replaced
     return second, second.run(path)
 
@@ -90,7 +92,7 @@ def test_interrupted_and_resumed_run_is_bitwise_equal(tmp_path):
     reference = TinyGAN()
     ref_history = reference.run()
     resumed, history = interrupted_then_resumed(tmp_path)
-    assert not history.interrupted
+    assert not history.interrupted and resumed.calls == EPOCHS * 4 - 5  # no step was trained twice
     for a, b in zip(reference.weights(), resumed.weights(), strict=True):
         assert torch.equal(a, b)
     assert history.scalars == ref_history.scalars
@@ -131,6 +133,34 @@ def test_nan_loss_stops_with_the_step_and_keeps_the_last_good_checkpoint(tmp_pat
     with pytest.raises(train.DivergenceError, match=r"d_loss became nan at step 8; .*last good checkpoint \(step 6\)"):
         gan.run(path)
     assert train.load_checkpoint(path)["step"] == 6
+
+
+def test_a_second_ctrl_c_stops_at_once_and_keeps_the_last_checkpoint(tmp_path):
+    """The first Ctrl-C asks for a stop at the step's end; a second one, inside the same step, is Python's
+    KeyboardInterrupt (for a step that hangs), and the checkpoint on disk is the last whole one."""
+    path = tmp_path / "run.pt"
+    gan = TinyGAN()
+
+    def twice(call):
+        if call == 5:
+            os.kill(os.getpid(), signal.SIGINT)
+            os.kill(os.getpid(), signal.SIGINT)
+
+    gan.on_step = twice
+    with pytest.raises(KeyboardInterrupt):
+        gan.run(path)
+    assert train.load_checkpoint(path)["step"] == 3
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the trainer's handler is gone
+
+
+def test_divergence_before_the_first_checkpoint_says_so_and_writes_none(tmp_path):
+    path = tmp_path / "run.pt"
+    gan = TinyGAN()
+    original = gan.step
+    gan.step = lambda real: {**original(real), "g_loss": torch.tensor(float("inf"))}
+    with pytest.raises(train.DivergenceError, match=r"g_loss became inf at step 1; .*no checkpoint had been written"):
+        gan.run(path)
+    assert not path.exists()
 
 
 def test_corrupt_checkpoint_is_a_clear_error_and_left_untouched(tmp_path):
