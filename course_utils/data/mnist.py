@@ -78,7 +78,8 @@ def _idx_pair(folder: Path, split: str) -> tuple[Path, Path] | None:
     images = _find_idx(folder, f"{prefix}-images-idx3")
     labels = _find_idx(folder, f"{prefix}-labels-idx1")
     if bool(images) != bool(labels):  # half a set is a broken download, not a reason to fall back quietly
-        present, missing = (images, f"{prefix}-labels-idx1-ubyte") if images else (labels, f"{prefix}-images-idx3-ubyte")
+        present = images or labels
+        missing = f"{prefix}-labels-idx1-ubyte" if images else f"{prefix}-images-idx3-ubyte"
         raise FileNotFoundError(f"{present} is there but {folder / missing} (or its .gz) is not; "
                                 f"copy the missing file next to it, or remove {present.name} to use the fallback")
     return (images, labels) if images else None
