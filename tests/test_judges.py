@@ -21,15 +21,31 @@ def fake_root(tmp_path, monkeypatch):
     return tmp_path
 
 
-def test_judge_is_trained_once_then_loaded_from_the_cache(fake_root):
+def refuse_to_train(*args, **kwargs):
+    raise AssertionError("the judge was trained again instead of loaded from the cache")
+
+
+def test_judge_is_trained_once_then_loaded_from_the_cache(fake_root, monkeypatch):
     first = get_judge("mnist", CPU, root=fake_root)
     cached = list((fake_root / "judges").glob("mnist-*.pt"))
     assert len(cached) == 1
+    monkeypatch.setattr(digits, "fit", refuse_to_train)  # a seeded retrain would give the same judge: forbid it
     again = get_judge("mnist", CPU, root=fake_root)
     assert again.heldout_accuracy == first.heldout_accuracy and 0 <= first.heldout_accuracy <= 1
     assert "full MNIST" in again.source
     x = torch.rand(5, 1, 28, 28) * 2 - 1
     assert torch.equal(first.logits(x), again.logits(x))
+
+
+def test_a_changed_recipe_trains_a_new_judge_beside_the_old(fake_root, monkeypatch):
+    get_judge("mnist", CPU, root=fake_root)
+    monkeypatch.setitem(digits.RECIPES, "mnist", {"epochs": 1, "degrees": 0.0, "shift": 1.0})
+    calls = []
+    real_fit = digits.fit
+    monkeypatch.setattr(digits, "fit", lambda *a, **k: calls.append(k) or real_fit(*a, **k))
+    get_judge("mnist", CPU, root=fake_root)
+    assert len(calls) == 1 and calls[0]["degrees"] == 0.0
+    assert len(list((fake_root / "judges").glob("mnist-*.pt"))) == 2
 
 
 def test_judge_reads_any_square_size(fake_root):
