@@ -73,9 +73,10 @@ def test_quick_figures_are_those_of_a_working_run(quick_run):
     assert record["identity_classifier_heldout_real"] > 0.05
     # Floors set from quick runs with seeds 0-3, each well below the lowest seen and well above chance:
     # 46 GAN steps already get the colour attributes (lighting 0.73-0.85, chance 1/3; hair colour 0.56-0.78,
-    # chance 1/4), while pose, smile and glasses stay near chance;
+    # chance 1/4), while pose, smile and glasses stay near chance. With G's adversarial loss sign-flipped (seed
+    # 0) G drew what D rejects: lighting 0.55 and hair colour 0.30, below both floors;
     generated = record["generated_attribute_accuracy"]
-    assert generated["lighting"] > 0.5 and generated["hair_colour"] > 0.4, generated
+    assert generated["lighting"] > 0.65 and generated["hair_colour"] > 0.4, generated
     # on real faces toggling an attribute moves the embedding far less than changing the person (0.186-0.187);
     assert record["real_identity_ratio"] < 0.4
     # three real pictures per person teach the recognizer something (0.21-0.31 over 20 people, chance 0.05).

@@ -13,7 +13,7 @@ import torch
 from course_utils.data import paired
 from course_utils.evaluate import translation
 
-pytestmark = pytest.mark.slow  # ten generators trained: about 25 s on two idle cores, minutes on busy ones
+pytestmark = pytest.mark.slow  # ten generators trained: about 45 s on two idle cores, minutes on busy ones
 DIGIT_VARIANTS = {"L1", "cGAN", "L1+cGAN"}
 FACADE_VARIANTS = DIGIT_VARIANTS | {"L1+cGAN, 1x1 PixelGAN", "L1+cGAN, 34x34 PatchGAN", "L1+cGAN, 64x64 ImageGAN",
                                     "L1+cGAN, no skips"}
@@ -73,12 +73,14 @@ def test_quick_figures_are_those_of_a_working_run(quick_run):
     digits, facades, test_time = record["digits"], record["facades"], record["test_time"]
     # The judge does not depend on the GAN: it reads real held-out digits almost perfectly (0.983 on every seed).
     assert record["judge_accuracy_real_targets"] > 0.95 and record["judge_heldout_accuracy"] > 0.95
-    # Eight quick steps teach the generators almost nothing: on seeds 0-3 the digit L1 was 0.71-1.15, worse than
-    # an all-black output (0.267), and the facade L1 0.37-0.42, about a flat grey one, so no floor against a
-    # trivial output holds. What did hold on every one of those seeds, by the margins noted:
-    # - from the same initial weights and batches, the model that pays for L1 ends closer in L1 than the
-    #   cGAN-only one (digits: by 0.013 to 0.032);
-    assert digits["L1"]["l1"] < digits["cGAN"]["l1"], digits
+    # The quick budget trains the edges-to-digit models 100 steps (the facade models only 8). The digit L1 of
+    # 8 steps (0.71-1.15 on seeds 0-3) fell, on seeds 0-2, to 0.24-0.36 for the L1-only model and 0.19-0.25 for
+    # the cGAN-only one; with the adversarial term's sign flipped in the training step (seed 0) the cGAN-only
+    # model ended at 1.36. The floors sit above the highest seen and far below the 8-step figures: the L1 term
+    # and the adversarial term (alone, without L1 to carry it) each teach their model where the strokes go.
+    assert digits["L1"]["l1"] < 0.5 and digits["cGAN"]["l1"] < 0.4, digits
+    # The 8 facade steps teach almost nothing (L1 0.37-0.42, about a flat grey output), but two things held on
+    # every seed, by the margins noted:
     # - without skips every detail must pass the 1 x 1 bottleneck: the outputs are nearly flat (sharpness ratio
     #   0.010-0.045 against 0.67-1.17 for the U-Net);
     assert facades["L1+cGAN, no skips"]["sharpness_ratio"] < 0.2 * facades["L1+cGAN"]["sharpness_ratio"], facades
