@@ -93,9 +93,9 @@ def test_gan2d_records_the_notebook_tables(gan2d):
 
 
 def test_gan2d_quick_run_learned_the_parabola(gan2d):
-    # The notebook's own training code at the quick budget (312 steps): G's untrained points sit near the
-    # origin, about 10 below the curve y = 10 + x^2. The closest approach of the 'settle' run measured 0.076,
-    # 0.284 and 0.307 on seeds 0-2; with G's loss sign-flipped it was 1.41 (and the run then flew off to 4e6).
+    # The notebook's own training code at the quick budget (312 steps). The closest approach of the 'settle'
+    # run to the curve y = 10 + x^2 measured 0.076, 0.284 and 0.307 on seeds 0-2; with G's loss sign-flipped
+    # it was 1.41 (and the run then flew off to 4e6).
     _, record, _ = gan2d
     assert record["parabola_best_mean_abs_residual"] < 0.8, record["parabola_table"]
 
