@@ -72,6 +72,14 @@ class History:
         for key, value in values.items():
             self.scalars.setdefault(key, []).append(value)
 
+    def evaluation_at(self, step: int) -> dict:
+        """The figures of the last evaluation at or before `step` (a comparison reads runs at a common budget)."""
+        earlier = [figures for s, _, figures in self.evaluations if s <= step]
+        if not earlier:
+            raise ValueError(f"no evaluation at or before step {step}; the first is at step {self.evaluations[0][0]}"
+                             if self.evaluations else "this history has no evaluations")
+        return earlier[-1]
+
     def state_dict(self) -> dict:
         return {"steps": self.steps, "scalars": self.scalars, "seconds": self.seconds,
                 "snapshot_steps": [s for s, _ in self.snapshots],

@@ -36,6 +36,17 @@ def test_drop_last_and_len():
     assert sum(len(b) for b in TensorBatches(x, batch_size=10, drop_last=False)) == 25
 
 
+def test_drawn_counts_the_batches_handed_out_across_epochs_and_a_resume():
+    batches = TensorBatches(torch.arange(12), batch_size=4, seed=1)  # 3 batches per epoch
+    seen = []
+    while batches.epoch < 2:
+        seen += [batches.drawn for _ in batches]
+    assert seen == [1, 2, 3, 4, 5, 6] and batches.drawn == 6
+    resumed = TensorBatches(torch.arange(12), batch_size=4, seed=1)
+    resumed.load_state_dict(batches.state_dict())
+    assert next(iter(resumed)) is not None and resumed.drawn == 7
+
+
 def test_resuming_from_state_continues_the_same_order():
     x = torch.arange(40)
     straight = TensorBatches(x, batch_size=4, seed=5)

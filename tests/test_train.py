@@ -59,10 +59,11 @@ class TinyGAN:
         return [p.detach().clone() for p in [*self.G.parameters(), *self.D.parameters()]]
 
 
-def interrupt_at(step):
+def interrupt_at(step, times=1):
     def fire(call):
         if call == step:
-            os.kill(os.getpid(), signal.SIGINT)  # what Ctrl-C or Jupyter's interrupt button sends
+            for _ in range(times):
+                os.kill(os.getpid(), signal.SIGINT)  # what Ctrl-C or Jupyter's interrupt button sends
     return fire
 
 
@@ -118,18 +119,23 @@ def test_a_finished_run_is_not_trained_again(tmp_path):
     assert again.calls == 0 and history.steps[-1] == EPOCHS * 4
 
 
-def test_nan_loss_stops_with_the_step_and_keeps_the_last_good_checkpoint(tmp_path):
-    path = tmp_path / "run.pt"
-    gan = TinyGAN()
+def poison(gan, at_call, key, value):
+    """From step `at_call` on, the step reports `value` (nan or inf) as the loss `key`."""
     original = gan.step
 
     def poisoned(real):
         logs = original(real)
-        if gan.calls == 8:
-            logs["d_loss"] = torch.tensor(float("nan"))
+        if gan.calls >= at_call:
+            logs[key] = torch.tensor(value)
         return logs
 
     gan.step = poisoned
+
+
+def test_nan_loss_stops_with_the_step_and_keeps_the_last_good_checkpoint(tmp_path):
+    path = tmp_path / "run.pt"
+    gan = TinyGAN()
+    poison(gan, 8, "d_loss", float("nan"))
     with pytest.raises(train.DivergenceError, match=r"d_loss became nan at step 8; .*last good checkpoint \(step 6\)"):
         gan.run(path)
     assert train.load_checkpoint(path)["step"] == 6
@@ -140,13 +146,7 @@ def test_a_second_ctrl_c_stops_at_once_and_keeps_the_last_checkpoint(tmp_path):
     KeyboardInterrupt (for a step that hangs), and the checkpoint on disk is the last whole one."""
     path = tmp_path / "run.pt"
     gan = TinyGAN()
-
-    def twice(call):
-        if call == 5:
-            os.kill(os.getpid(), signal.SIGINT)
-            os.kill(os.getpid(), signal.SIGINT)
-
-    gan.on_step = twice
+    gan.on_step = interrupt_at(5, times=2)
     with pytest.raises(KeyboardInterrupt):
         gan.run(path)
     assert train.load_checkpoint(path)["step"] == 3
@@ -156,8 +156,7 @@ def test_a_second_ctrl_c_stops_at_once_and_keeps_the_last_checkpoint(tmp_path):
 def test_divergence_before_the_first_checkpoint_says_so_and_writes_none(tmp_path):
     path = tmp_path / "run.pt"
     gan = TinyGAN()
-    original = gan.step
-    gan.step = lambda real: {**original(real), "g_loss": torch.tensor(float("inf"))}
+    poison(gan, 1, "g_loss", float("inf"))
     with pytest.raises(train.DivergenceError, match=r"g_loss became inf at step 1; .*no checkpoint had been written"):
         gan.run(path)
     assert not path.exists()
@@ -211,6 +210,15 @@ def test_eval_fn_is_logged_with_seconds():
     assert [e[0] for e in history.evaluations] == [0, 6, 12]
     assert history.evaluations[0][1] == 0 and history.evaluations[-1][1] > 0
     assert set(history.evaluations[-1][2]) == {"mean_x"}
+
+
+def test_evaluation_at_reads_the_last_evaluation_at_or_before_a_step():
+    history = train.History(evaluations=[(0, 0.0, {"acc": 0.1}), (4, 1.0, {"acc": 0.5}), (8, 2.0, {"acc": 0.9})])
+    assert [history.evaluation_at(s)["acc"] for s in (0, 3, 4, 7, 8, 100)] == [0.1, 0.1, 0.5, 0.5, 0.9, 0.9]
+    with pytest.raises(ValueError, match="no evaluation at or before step 3; the first is at step 5"):
+        train.History(evaluations=[(5, 0.0, {})]).evaluation_at(3)
+    with pytest.raises(ValueError, match="no evaluations"):
+        train.History().evaluation_at(3)
 
 
 def test_evaluating_restores_modes():

@@ -29,6 +29,12 @@ class TensorBatches:
         n = len(self.tensors[0])
         return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
 
+    @property
+    def drawn(self) -> int:
+        """Batches handed out since the first epoch began, the one being trained on included: a schedule read
+        from it resumes exactly, since a checkpoint restores the position."""
+        return self.epoch * len(self) + self.batch
+
     def _order(self, epoch: int) -> torch.Tensor:
         n = len(self.tensors[0])
         if not self.shuffle:
