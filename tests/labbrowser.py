@@ -2,8 +2,9 @@
 
 A headless JupyterLab serves a folder on a loopback port; selenium opens a notebook in Debian's chromium
 (through Debian's chromedriver, so nothing is downloaded), runs all its cells, then moves every control of
-every `course_utils.widgets.panel` and checks that the panel's image changed. Every function takes the
-folder or server it works on, so the helpers can be tried on a throwaway notebook folder as well.
+every `course_utils.widgets.panel` and checks that the panel's image changed, and that the judge's reading
+under the controls changed or stayed put as the panel promises (`changes=` and `keeps=`). Every function
+takes the folder or server it works on, so the helpers can be tried on a throwaway notebook folder as well.
 """
 
 from __future__ import annotations
@@ -350,9 +351,11 @@ return [...document.querySelectorAll('.course-panel')].map(panel => {
   const prefixes = [...panel.classList].filter(c => !generic.test(c)).map(c => c + '-');
   const controls = [];
   for (const el of panel.querySelectorAll('*')) {
+    const promised = kind => [...el.classList].filter(c => c.startsWith(`course-${kind}-`))
+                                              .map(c => c.slice(kind.length + 8));
     for (const c of el.classList) {
       const p = prefixes.find(p => c.startsWith(p));
-      if (p) controls.push({name: c.slice(p.length), cls: c});
+      if (p) controls.push({name: c.slice(p.length), cls: c, changes: promised('changes'), keeps: promised('keeps')});
     }
   }
   return {src: img ? img.src : null, controls: controls};
@@ -361,8 +364,25 @@ return [...document.querySelectorAll('.course-panel')].map(panel => {
 
 
 def panels(driver) -> list[dict]:
-    """Each `.course-panel` on the page: its image's src and its controls ({name, cls})."""
+    """Each `.course-panel` on the page: its image's src and its controls ({name, cls, changes, keeps}: the
+    reading parts that moving the control must change, and those it must leave as they are)."""
     return driver.execute_script(_PANELS_JS)
+
+
+_READINGS_JS = """
+const panel = document.querySelectorAll('.course-panel')[arguments[0]];
+const reading = {};
+for (const el of panel.querySelectorAll('.course-readings [class*="course-reading-"]')) {
+  const c = [...el.classList].find(c => c.startsWith('course-reading-'));
+  reading[c.slice('course-reading-'.length)] = el.textContent.trim();
+}
+return reading;
+"""
+
+
+def readings(driver, index: int) -> dict[str, str]:
+    """The reading shown in panel `index`: {part (as in its CSS class): the text shown, 'part: text'}."""
+    return driver.execute_script(_READINGS_JS, index)
 
 
 _OVERFLOW_JS = """
@@ -482,23 +502,46 @@ class Report:
     screenshots: Path
     total_s: float
     outputs: str  # the text of every cell output after Run All
+    promises: list[tuple[int, str, str, str]]  # each (panel, "changes" or "keeps", control, reading part) checked
+
     def __str__(self):
+        kept = "; ".join(f"panel {i} {control} {kind} {part}" for i, kind, control, part in self.promises)
         return (f"{self.notebook}: {self.total_s:.0f} s in all (open {self.open_s:.0f} s, "
                 f"Run All {self.run_all_s:.0f} s), "
                 f"{self.panels} panel(s), moved {len(self.moves)} control(s): {'; '.join(self.moves)}; "
-                f"screenshots in {self.screenshots}")
+                f"reading promises held: {kept or 'none'}; screenshots in {self.screenshots}")
 
 
 # The narrow laptop screen the panels must fit: their control rows wrap rather than scroll sideways.
 WINDOW_WIDTH = 1000
 
 
+def check_promises(driver, index: int, control: dict, before: dict[str, str], timeout: float = 10.0) -> list[tuple]:
+    """After `control` of panel `index` has moved and the image has changed: each reading part the control
+    promises to change must differ from `before`, each it promises to keep must be as it was. Returns the
+    promises checked as (panel, kind, control, part)."""
+    for part in control["changes"]:
+        try:
+            wait_for(lambda part=part: readings(driver, index).get(part) not in (before.get(part), None), timeout,
+                     f"the reading {part} to change")
+        except TimeoutError:
+            raise AssertionError(f"panel {index}: moving {control['name']!r} left the reading {before.get(part)!r} "
+                                 f"as it was, but the panel promises it changes") from None
+    after = readings(driver, index)
+    for part in control["keeps"]:
+        if after.get(part) != before.get(part):
+            raise AssertionError(f"panel {index}: moving {control['name']!r} changed the reading {before.get(part)!r} "
+                                 f"to {after.get(part)!r}, but the panel promises it stays put")
+    return [(index, kind, control["name"], part) for kind in ("changes", "keeps") for part in control[kind]]
+
+
 def check_notebook(lab: Lab, notebook: Path, screenshots: Path, change_timeout: float = 60.0) -> Report:
     """Open `notebook` in a fresh headless Chromium WINDOW_WIDTH pixels wide, Run All, check that no panel is
     wider than its output area, then move every control of every course-panel and assert that the panel's
-    image changed. Screenshots: <stem>.png (the page at the first panel after
-    Run All), <stem>-panel<i>-before.png, then <stem>-panel<i>-after-<control>.png after each move (the
-    moves add up). The notebook's kernel is shut down at the end."""
+    image changed and that its reading kept the panel's promises (check_promises). Screenshots: <stem>.png
+    (the page at the first panel after Run All), <stem>-panel<i>-before.png, then
+    <stem>-panel<i>-after-<control>.png after each move (the moves add up). The notebook's kernel is shut down
+    at the end."""
     stem = Path(notebook).stem
     driver = new_driver(width=WINDOW_WIDTH)
     try:
@@ -514,13 +557,13 @@ def check_notebook(lab: Lab, notebook: Path, screenshots: Path, change_timeout: 
         if too_wide := overflowing(driver):
             raise AssertionError(f"{stem}: at {WINDOW_WIDTH} px, {'; '.join(too_wide)} (a sideways scroll bar); "
                                  f"see {screenshots / f'{stem}.png'}")
-        moves = []
+        moves, promises = [], []
         for index, panel in enumerate(found):
             if not panel["controls"]:
                 raise AssertionError(f"{stem}: course-panel {index} has no control with a <panel-class>-<name> class")
             panel_element(driver, index).screenshot(str(screenshots / f"{stem}-panel{index}-before.png"))
             for control in panel["controls"]:
-                src = image_src(driver, index)
+                src, before = image_src(driver, index), readings(driver, index)
                 how = move(driver, index, control["cls"])
                 try:
                     wait_for(lambda i=index, s=src: image_src(driver, i) not in (s, None), change_timeout,
@@ -531,8 +574,10 @@ def check_notebook(lab: Lab, notebook: Path, screenshots: Path, change_timeout: 
                                          f"of moving {control['name']!r} ({how})") from None
                 panel_element(driver, index).screenshot(
                     str(screenshots / f"{stem}-panel{index}-after-{control['name']}.png"))
+                promises += check_promises(driver, index, control, before)
                 moves.append(f"panel {index} {control['name']} ({how})")
-        return Report(stem, opened, ran, len(found), moves, screenshots, time.monotonic() - started, outputs)
+        return Report(stem, opened, ran, len(found), moves, screenshots, time.monotonic() - started, outputs,
+                      promises)
     finally:
         driver.quit()
         shutdown_kernels(lab)

@@ -4,7 +4,9 @@ Every notebook under notebooks/ whose code calls `widgets.panel(` is found by it
 `pretrained` parameter set (so the panels show a trained model, and nothing trains twice: nbval and the
 benchmark tests execute the training code), opened in JupyterLab, run with Run All in the quick profile, and
 checked to fit a 1,000-pixel-wide window without a sideways scroll bar; then each control of each
-`course-panel` is moved the way a student would, and the panel's image must change. Screenshots go to
+`course-panel` is moved the way a student would, and the panel's image must change; the judge's reading
+under the controls must change with the controls that the panel says change it and stay put with those that
+the panel says leave it (at least one panel of each notebook promises both). Screenshots go to
 $BROWSER_SCREENSHOTS, or a temporary folder that the test prints. Needs Debian's chromium and chromium-driver
 (bash setup.sh test installs them) and the selenium and jupyterlab packages: it skips without them, except
 under CI (CI set), where it fails instead.
@@ -90,6 +92,12 @@ def test_every_control_changes_its_panel(notebook, lab, course, screenshots, cap
     with capsys.disabled():
         print(f"\n[browser] {report}")
     assert report.moves, f"{notebook.name}: no control was moved"
+    # Content, not just change: some panel's judge reading changed with one control and stayed with another.
+    kinds = {}
+    for panel, kind, _control, _part in report.promises:
+        kinds.setdefault(panel, set()).add(kind)
+    assert {"changes", "keeps"} in kinds.values(), \
+        f"{notebook.name}: no panel promises both (widgets.panel's changes= and keeps=)"
     assert report.panels == labbrowser.panel_calls(notebook), f"{notebook.name}: {report.panels} panels on the page"
     assert f"widget extremes: {report.panels} panel(s)" in report.outputs, "the extremes check did not run"
     if "pretrained" in papermill.inspect_notebook(str(notebook)):  # the judged promises hold for the shipped run

@@ -121,3 +121,60 @@ def test_the_control_row_wraps_rather_than_scrolls():
     box = widgets.panel(render_square, {"size": ipywidgets.IntSlider(value=2, min=1, max=9)})
     row = box.children[0]
     assert row.layout.flex_flow == "row wrap" and "course-controls" in row._dom_classes
+
+
+def render_judged_square(size, colour="red"):
+    """A square and what a judge of it would read: its area (from size) and its colour."""
+    return render_square(size, colour), {"area": f"{size * size} cells", "colour": colour}
+
+
+def test_the_reading_is_shown_beside_the_image_and_follows_the_controls():
+    size, colour = ipywidgets.IntSlider(value=2, min=1, max=9), ipywidgets.Dropdown(options=["red", "blue"])
+    box = widgets.panel(render_judged_square, {"size": size, "colour": colour}, css_class="t-judged",
+                        changes={"size": "area"}, keeps={"colour": "area"})
+    readings = box.children[1]
+    assert "course-readings" in readings._dom_classes
+    assert [label.value for label in readings.children] == ["<b>area</b>: 4 cells", "<b>colour</b>: red"]
+    assert [label._dom_classes for label in readings.children] == [("course-reading-area",), ("course-reading-colour",)]
+    size.value = 3
+    assert readings.children[0].value == "<b>area</b>: 9 cells" and box.reading == {"area": "9 cells", "colour": "red"}
+    assert {"course-changes-area", "t-judged-size"} <= set(size._dom_classes)
+    assert {"course-keeps-area", "t-judged-colour"} <= set(colour._dom_classes)
+
+
+def test_promises_must_name_a_control_and_a_part_of_the_reading():
+    with pytest.raises(ValueError, match="names no control; the controls are size"):
+        widgets.panel(render_judged_square, {"size": ipywidgets.IntSlider(2, 1, 9)}, changes={"label": "area"})
+    with pytest.raises(ValueError, match="no part 'class'; its parts are area, colour"):
+        widgets.panel(render_judged_square, {"size": ipywidgets.IntSlider(2, 1, 9)}, keeps={"size": "class"})
+    with pytest.raises(ValueError, match="its parts are none"):
+        widgets.panel(render_square, {"size": ipywidgets.IntSlider(2, 1, 9)}, keeps={"size": "area"})
+
+
+def test_a_render_returns_a_figure_or_a_figure_and_its_reading():
+    with pytest.raises(TypeError, match="non-empty text"):
+        widgets.panel(lambda size: (render_square(size), {"area": size}), {"size": ipywidgets.IntSlider(2, 1, 9)})
+    with pytest.raises(TypeError, match="non-empty text"):
+        widgets.panel(lambda size: (render_square(size), {"area": ""}), {"size": ipywidgets.IntSlider(2, 1, 9)})
+    assert widgets.css_name("L1+cGAN") == "l1-cgan" and widgets.css_name("D(fake)") == "d-fake"
+
+
+def test_check_extremes_fails_where_a_promised_reading_goes_missing():
+    def loses_its_area(size):
+        fig, reading = render_judged_square(size)
+        return fig, {k: v for k, v in reading.items() if size < 9 or k != "area"}
+
+    box = widgets.panel(loses_its_area, {"size": ipywidgets.IntSlider(4, 1, 9)}, css_class="t-lost",
+                        changes={"size": "area"})
+    with pytest.raises(AssertionError, match=r"t-lost has no reading of area at \{'size': 9\}"):
+        widgets.check_extremes(box)
+
+
+def test_static_views_print_the_reading_under_the_setting():
+    fig = widgets.static_views(render_judged_square, [{"size": 2}, {"size": 3, "colour": "blue"}], titles=[None, "big"])
+    assert [ax.get_title() for ax in fig.axes] == ["size=2\narea: 4 cells; colour: red",
+                                                   "big\narea: 9 cells; colour: blue"]
+    plt.close(fig)
+    fig = widgets.static_views(lambda size=2: render_square(size), [{}])
+    assert fig.axes[0].get_title() == "the controls as they start"
+    plt.close(fig)
