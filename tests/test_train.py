@@ -1,5 +1,6 @@
 import os
 import signal
+import time
 
 import pytest
 import torch
@@ -63,7 +64,13 @@ def interrupt_at(step, times=1):
     def fire(call):
         if call == step:
             for _ in range(times):
+                handler = signal.getsignal(signal.SIGINT)
                 os.kill(os.getpid(), signal.SIGINT)  # what Ctrl-C or Jupyter's interrupt button sends
+                # Python runs the handler at its next check, and two signals still pending then are handled as
+                # one: wait until this one has been handled (the trainer's handler puts the previous one back)
+                deadline = time.monotonic() + 5
+                while signal.getsignal(signal.SIGINT) is handler and time.monotonic() < deadline:
+                    time.sleep(0.001)
     return fire
 
 
