@@ -1,7 +1,7 @@
 """Train the MNIST and Fashion-MNIST judges from scratch and report their held-out accuracy.
 
 The full profile retrains both (the figures are what a fresh machine gets); the quick profile reports the
-cached judges (training them first if they are missing).
+cached or shipped judges (training them first if neither is there).
 """
 
 from pathlib import Path

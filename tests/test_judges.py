@@ -6,7 +6,8 @@ import pytest
 import torch
 
 from course_utils.checkpoints import CheckpointError
-from course_utils.judges import digits
+from course_utils.data.mnist import load_images
+from course_utils.judges import cache, digits, faces
 from course_utils.judges.digits import get_judge
 from course_utils.judges.net import JudgeNet
 from tests.test_datasets import fake_idx_set
@@ -60,6 +61,38 @@ def test_corrupt_cache_is_a_clear_error(fake_root):
     path.write_bytes(b"not a checkpoint")
     with pytest.raises(CheckpointError, match="judge cache .* is unreadable .*delete it to retrain"):
         get_judge("mnist", CPU, root=fake_root)
+
+
+# The judges that the offline course reads with: each ships, current (its digest is the one the code asks for).
+OFFLINE_JUDGES = [("mnist", None), ("fashion", None), ("attributes", "full"), ("identity", "full")]
+
+
+@pytest.mark.parametrize("name, profile", OFFLINE_JUDGES, ids=[n for n, _ in OFFLINE_JUDGES])
+def test_the_offline_judges_ship_with_the_package_and_load_without_training(name, profile, tmp_path, monkeypatch):
+    monkeypatch.setattr(digits, "train_judge", refuse_to_train)
+    monkeypatch.setattr(faces, "_train", refuse_to_train)
+    if profile is None:
+        try:
+            source = load_images(name, "test", tmp_path).source
+        except FileNotFoundError as missing:  # Fashion-MNIST comes from Debian's package (setup.sh installs it)
+            pytest.skip(f"no offline {name} here: {missing}")
+        judge = get_judge(name, CPU, root=tmp_path)
+        assert judge.source == source and judge.heldout_accuracy > 0.85, judge.describe()
+    else:
+        judge = faces.get_face_judge(name, CPU, root=tmp_path, profile=profile)
+        assert min(judge.heldout_accuracy.values()) > 0.3, judge.heldout_accuracy
+    assert not (tmp_path / "judges").exists() or not any((tmp_path / "judges").iterdir()), "a judge was written"
+
+
+def test_a_damaged_shipped_judge_is_an_error_and_an_unlisted_one_is_not_used(tmp_path):
+    good = tmp_path / "mnist-0123456789.pt"
+    torch.save({"net": {}}, good)
+    cache.ship([good], tmp_path / "shipped")
+    assert cache.shipped(tmp_path / "cache" / good.name, tmp_path / "shipped") == tmp_path / "shipped" / good.name
+    assert cache.shipped(tmp_path / "cache" / "mnist-9999999999.pt", tmp_path / "shipped") is None
+    (tmp_path / "shipped" / good.name).write_bytes(b"damaged")
+    with pytest.raises(CheckpointError, match="shipped judge .* is missing or damaged .*reinstall"):
+        cache.shipped(tmp_path / "cache" / good.name, tmp_path / "shipped")
 
 
 def test_judge_learns_an_easy_task():

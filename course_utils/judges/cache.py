@@ -1,21 +1,34 @@
 """The judges' one cache: data/judges/NAME-DIGEST.pt, where DIGEST covers everything that made the judge
 (its data source, its recipe, its architecture). A changed recipe is a new file, so a stale judge is never
-reused; a file that cannot be read is an error that says to delete it."""
+reused; a file that cannot be read is an error that says to delete it.
+
+The judges of the offline course (MNIST's offline sample, Debian's Fashion-MNIST, the face renderer's full
+judges) also ship with the package, under course_utils/weights/judges/ with their SHA-256 in its
+manifest.json: every student and CI then reads with the same judge, and nobody waits for it to train. A
+shipped judge is used only where its digest is the one asked for, so a changed recipe still trains anew.
+After such a change, train the judges (run the notebooks) and ship them again with
+
+    python -m course_utils.judges.cache ship data/judges/mnist-*.pt ...
+"""
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
+import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import torch
 
-from ..checkpoints import CheckpointError, atomic_save, safe_load
+from ..checkpoints import CheckpointError, atomic_save, atomic_write_text, safe_load
 from ..runtime import writable
 from .net import JudgeNet
 
 VERSION = 2  # bump when JudgeNet or the fit loop changes: every cached judge is then retrained
+SHIPPED = Path(__file__).resolve().parent.parent / "weights" / "judges"
 
 
 def path_for(name: str, key: dict, root: Path) -> Path:
@@ -28,19 +41,67 @@ def path_for(name: str, key: dict, root: Path) -> Path:
     return writable(shared, "judges") / file
 
 
+def shipped(path: Path, folder: Path | None = None) -> Path | None:
+    """The shipped judge with the name of `path` (so the same digest), checked by its SHA-256; None if none
+    ships. A shipped file that does not match its manifest is an error that says to reinstall."""
+    folder = folder or SHIPPED
+    digests = json.loads((folder / "manifest.json").read_text()) if (folder / "manifest.json").exists() else {}
+    name = Path(path).name
+    if name not in digests:
+        return None
+    file = folder / name
+    if not file.exists() or hashlib.sha256(file.read_bytes()).hexdigest() != digests[name]:
+        raise CheckpointError(f"the shipped judge {file} is missing or damaged (its SHA-256 differs from "
+                              f"{folder / 'manifest.json'}); reinstall course_utils")
+    return file
+
+
 def cached(path: Path, train: Callable[[], tuple[JudgeNet, dict]], device: torch.device,
            retrain: bool = False) -> tuple[JudgeNet, dict]:
-    """(net, facts) from the cache file, or trained by `train()` and written there (atomically) first."""
-    if path.exists() and not retrain:
-        state = safe_load(path, f"judge cache {path}", "delete it to retrain the judge")
+    """(net, facts) from the cache file or the shipped judge of that name, or trained by `train()` and
+    written to the cache file (atomically) first."""
+    source = path if path.exists() else shipped(path)
+    if source is not None and not retrain:
+        state = safe_load(source, f"judge cache {source}", "delete it to retrain the judge")
         try:
             net = JudgeNet(**state["architecture"])
             net.load_state_dict(state["net"])
         except (KeyError, TypeError, RuntimeError) as err:
-            raise CheckpointError(f"judge cache {path} does not fit this version of the judges; "
+            raise CheckpointError(f"judge cache {source} does not fit this version of the judges; "
                                   "delete it to retrain") from err
         return net.to(device).eval(), state["facts"]
     net, facts = train()
     atomic_save({"net": {k: v.cpu() for k, v in net.state_dict().items()}, "architecture": net.architecture(),
                  "facts": facts}, path)
     return net.eval(), facts
+
+
+def ship(files: list[Path], folder: Path | None = None) -> list[Path]:
+    """Copy trained judge files into the package's shipped folder and record their SHA-256."""
+    folder = folder or SHIPPED
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest = folder / "manifest.json"
+    digests = json.loads(manifest.read_text()) if manifest.exists() else {}
+    copies = []
+    for file in map(Path, files):
+        safe_load(file, f"judge {file}", "train it again")  # only a readable judge ships
+        copies.append(folder / file.name)
+        shutil.copyfile(file, copies[-1])
+        digests[file.name] = hashlib.sha256(file.read_bytes()).hexdigest()
+    atomic_write_text(json.dumps(digests, indent=1, sort_keys=True) + "\n", manifest)
+    return copies
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m course_utils.judges.cache",
+                                     description="Ship trained judges with the package.")
+    parser.add_argument("command", choices=["ship"])
+    parser.add_argument("files", nargs="+", type=Path, help="judge files, e.g. data/judges/mnist-*.pt")
+    args = parser.parse_args(argv)
+    for copy in ship(args.files):
+        print(f"shipped {copy}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
