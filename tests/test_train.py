@@ -151,7 +151,8 @@ def test_nan_loss_stops_with_the_step_and_keeps_the_last_good_checkpoint(tmp_pat
 def test_a_second_ctrl_c_stops_at_once_and_keeps_the_last_checkpoint(tmp_path):
     """The first Ctrl-C asks for a stop at the step's end; a second one, inside the same step, is Python's
     KeyboardInterrupt (for a step that hangs), and the checkpoint on disk is the last whole one."""
-    # Python's own handler before training, as in a fresh kernel (an earlier test in the session may leave another)
+    # Python's own handler before training, as in a kernel: pytest started in the background by a shell (as CI may
+    # start it) inherits SIGINT ignored, and the trainer rightly puts that back after the first Ctrl-C
     session_handler = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         second_ctrl_c_run(tmp_path)
