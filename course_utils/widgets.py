@@ -67,7 +67,7 @@ def panel(render: Callable[..., plt.Figure | tuple[plt.Figure, Reading]],
     """
     promises = {"changes": dict(changes or {}), "keeps": dict(keeps or {})}
     image = widgets.Image(format="png")
-    readings = widgets.HBox(layout=widgets.Layout(flex_flow="row wrap"))
+    readings = widgets.HBox(layout=widgets.Layout(flex_flow="row wrap", padding="2px 0 4px 10px"))
     readings.add_class("course-readings")
     labels: dict[str, widgets.HTML] = {}
 
