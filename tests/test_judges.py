@@ -88,7 +88,7 @@ def test_a_damaged_shipped_judge_is_an_error_and_an_unlisted_one_is_not_used(tmp
     good = tmp_path / "mnist-0123456789.pt"
     torch.save({"net": {}}, good)
     cache.ship([good], tmp_path / "shipped")
-    assert cache.shipped(tmp_path / "cache" / good.name, tmp_path / "shipped") == tmp_path / "shipped" / good.name
+    assert cache.shipped(tmp_path / "cache" / good.name, tmp_path / "shipped") == good.read_bytes()
     assert cache.shipped(tmp_path / "cache" / "mnist-9999999999.pt", tmp_path / "shipped") is None
     (tmp_path / "shipped" / good.name).write_bytes(b"damaged")
     with pytest.raises(CheckpointError, match="shipped judge .* is missing or damaged .*reinstall"):

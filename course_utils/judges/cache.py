@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -41,33 +40,35 @@ def path_for(name: str, key: dict, root: Path) -> Path:
     return writable(shared, "judges") / file
 
 
-def shipped(path: Path, folder: Path | None = None) -> Path | None:
-    """The shipped judge with the name of `path` (so the same digest), checked by its SHA-256; None if none
-    ships. A shipped file that does not match its manifest is an error that says to reinstall."""
+def shipped(path: Path, folder: Path | None = None) -> bytes | None:
+    """The shipped judge with the name of `path` (so the same digest), as bytes checked against its SHA-256
+    (read once: the bytes checked are the bytes loaded); None if none ships. A shipped file that does not
+    match its manifest is an error that says to reinstall."""
     folder = folder or SHIPPED
     digests = json.loads((folder / "manifest.json").read_text()) if (folder / "manifest.json").exists() else {}
     name = Path(path).name
     if name not in digests:
         return None
     file = folder / name
-    if not file.exists() or hashlib.sha256(file.read_bytes()).hexdigest() != digests[name]:
+    data = file.read_bytes() if file.exists() else b""
+    if hashlib.sha256(data).hexdigest() != digests[name]:
         raise CheckpointError(f"the shipped judge {file} is missing or damaged (its SHA-256 differs from "
                               f"{folder / 'manifest.json'}); reinstall course_utils")
-    return file
+    return data
 
 
 def cached(path: Path, train: Callable[[], tuple[JudgeNet, dict]], device: torch.device,
            retrain: bool = False) -> tuple[JudgeNet, dict]:
     """(net, facts) from the cache file or the shipped judge of that name, or trained by `train()` and
     written to the cache file (atomically) first."""
-    source = path if path.exists() else shipped(path)
+    source, where = (path, path) if path.exists() else (shipped(path), SHIPPED / path.name)
     if source is not None and not retrain:
-        state = safe_load(source, f"judge cache {source}", "delete it to retrain the judge")
+        state = safe_load(source, f"judge cache {where}", "delete it to retrain the judge")
         try:
             net = JudgeNet(**state["architecture"])
             net.load_state_dict(state["net"])
         except (KeyError, TypeError, RuntimeError) as err:
-            raise CheckpointError(f"judge cache {source} does not fit this version of the judges; "
+            raise CheckpointError(f"judge cache {where} does not fit this version of the judges; "
                                   "delete it to retrain") from err
         return net.to(device).eval(), state["facts"]
     net, facts = train()
@@ -84,10 +85,11 @@ def ship(files: list[Path], folder: Path | None = None) -> list[Path]:
     digests = json.loads(manifest.read_text()) if manifest.exists() else {}
     copies = []
     for file in map(Path, files):
-        safe_load(file, f"judge {file}", "train it again")  # only a readable judge ships
+        data = file.read_bytes()  # read once: checked, copied and hashed from the same bytes
+        safe_load(data, f"judge {file}", "train it again")  # only a readable judge ships
         copies.append(folder / file.name)
-        shutil.copyfile(file, copies[-1])
-        digests[file.name] = hashlib.sha256(file.read_bytes()).hexdigest()
+        copies[-1].write_bytes(data)
+        digests[file.name] = hashlib.sha256(data).hexdigest()
     atomic_write_text(json.dumps(digests, indent=1, sort_keys=True) + "\n", manifest)
     return copies
 
