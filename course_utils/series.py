@@ -51,6 +51,22 @@ def select(names: list[str], folder: Path) -> list[Path]:
     return chosen
 
 
+def execute(source: Path, target: Path, parameters: dict, cwd: Path) -> tuple[str, float]:
+    """Run one notebook with papermill into `target`: ("ok" or "FAILED: why", wall seconds)."""
+    import papermill
+
+    started = time.perf_counter()
+    try:
+        papermill.execute_notebook(str(source), str(target), parameters=parameters, cwd=str(cwd),
+                                   progress_bar=False, kernel_name="python3")
+        status = "ok"
+    except papermill.PapermillExecutionError as err:
+        status = f"FAILED: {err.ename}: {err.evalue}"[:160]
+    except Exception as err:  # the kernel died, a file was unreadable, ...
+        status = f"FAILED: {type(err).__name__}: {err}"[:160]
+    return status, time.perf_counter() - started
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="course-run", description=__doc__.splitlines()[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
@@ -86,16 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         given = {k: v for k, v in overrides.items() if k in known[path]}
         shown = " ".join(f"{k}={v!r}" for k, v in given.items())
         print(f"[{i}/{len(paths)}] {path.stem} ({args.profile}{', ' + shown if shown else ''}) ...", flush=True)
-        started = time.perf_counter()
-        try:
-            papermill.execute_notebook(str(path), str(out / path.name), parameters=given, cwd=str(folder),
-                                       progress_bar=False, kernel_name="python3")
-            status = "ok"
-        except papermill.PapermillExecutionError as err:
-            status = f"FAILED: {err.ename}: {err.evalue}"[:160]
-        except Exception as err:  # the kernel died, a file was unreadable, ...
-            status = f"FAILED: {type(err).__name__}: {err}"[:160]
-        seconds = time.perf_counter() - started
+        status, seconds = execute(path, out / path.name, given, cwd=folder)
         print(f"    {status} in {seconds:.1f} s", flush=True)
         rows.append((path.stem, seconds, status))
 
