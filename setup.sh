@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Set up the course on this machine:  bash setup.sh lab   (to open the notebooks)
 #                                      bash setup.sh test  (to run the tests)
+#                                      bash setup.sh site  (to build the course site: course-site build)
 # Installs course_utils (editable) with the chosen extras and, on Debian or Ubuntu, the offline
 # Fashion-MNIST package. Run it inside a virtual environment or conda env if you keep one.
 set -euo pipefail
 extra="${1:-lab}"
-case "$extra" in lab|test) ;; *) echo "usage: bash setup.sh lab|test" >&2; exit 2 ;; esac
+case "$extra" in lab|test|site) ;; *) echo "usage: bash setup.sh lab|test|site" >&2; exit 2 ;; esac
 cd "$(dirname "$0")"
 
 # Fashion-MNIST, all 70,000 images, from Debian's archive (no download at run time afterwards).
@@ -31,6 +32,16 @@ if [ "$extra" = test ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chrome
       chromium chromium-driver fonts-dejavu-core
   else
     echo "note: cannot install chromium and chromium-driver without root; the browser test skips without them" >&2
+  fi
+fi
+
+# The site bundles MathJax 3 from the npm registry (package.json pins it; package-lock.json its checksum), so
+# that its pages fetch nothing at view time; the tests build a partial site.
+if [ "$extra" != lab ] && [ ! -f node_modules/mathjax/es5/tex-mml-chtml.js ]; then
+  if command -v npm >/dev/null; then
+    npm ci --no-audit --no-fund --loglevel=error
+  else
+    echo "note: npm (Node.js) is missing: course-site build needs MathJax from it (or --mathjax DIR)" >&2
   fi
 fi
 

@@ -1,0 +1,185 @@
+"""The numbers a notebook asserts, caught as they are checked, for the site's claims page.
+
+`watch(path)` (run by the site build in a cell it puts first, then removes) adds an IPython AST transformer
+that rewrites every `assert <comparison>` of the cells that follow into a call of `compare`, which evaluates
+the operands as Python would (left to right, stopping where a chained comparison fails), appends the
+numbers it saw to `path` (JSON lines) and returns the comparison's truth, so each assert passes or fails
+exactly as before. `claims(notebook, path)` then reads them back beside the notebook's cells: its section,
+the assert's source and its comment. The checks of the graded questions (inside BEGIN TESTS ... END TESTS)
+check a student's answer, not a result of the run, and are left out.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import json
+import math
+import operator
+import tokenize
+from pathlib import Path
+
+OPERATORS = {ast.Lt: ("<", operator.lt), ast.LtE: ("<=", operator.le), ast.Gt: (">", operator.gt),
+             ast.GtE: (">=", operator.ge), ast.Eq: ("==", operator.eq), ast.NotEq: ("!=", operator.ne)}
+HOOK = "__course_claim__"  # the name the rewritten asserts call in the kernel's namespace
+PER_SITE = 10  # an assert inside a loop is recorded at most this many times
+
+
+def number(value) -> float | None:
+    """A plain float for ints, floats, numpy scalars and one-element tensors or arrays; None for anything else."""
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        if getattr(value, "ndim", 0) != 0 and getattr(value, "size", lambda: 1)() not in (1,):
+            return None
+        result = float(value)
+    except (TypeError, ValueError, RuntimeError):
+        return None
+    return result if math.isfinite(result) else None
+
+
+class Recorder:
+    """Evaluates a rewritten comparison and appends what it measured to a JSON-lines file."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.seen: dict[tuple[int, int], int] = {}
+
+    def __call__(self, cell: int, line: int, source: str, operands: list, ops: list[str]) -> bool:
+        values = [operands[0]()]
+        held = True
+        for op, operand in zip(ops, operands[1:]):
+            values.append(operand())
+            if not _apply(op, values[-2], values[-1]):
+                held = False
+                break
+        key = (cell, line)
+        self.seen[key] = self.seen.get(key, 0) + 1
+        if self.seen[key] <= PER_SITE:
+            record = {"cell": cell, "line": line, "source": source, "held": bool(held),
+                      "values": [number(v) for v in values]}
+            with self.path.open("a") as out:
+                out.write(json.dumps(record) + "\n")
+        return held
+
+
+def _apply(op: str, left, right) -> bool:
+    test = next(fn for symbol, fn in OPERATORS.values() if symbol == op)
+    return bool(test(left, right))
+
+
+class _Rewrite(ast.NodeTransformer):
+    """assert a < b, msg  ->  assert __course_claim__(CELL, LINE, "a < b", [lambda: a, lambda: b], ["<"]), msg"""
+
+    def __init__(self, cell: int):
+        self.cell = cell
+
+    def visit_Assert(self, node: ast.Assert):
+        test = node.test
+        if not isinstance(test, ast.Compare) or not all(type(op) in OPERATORS for op in test.ops):
+            return node
+        operands = [ast.Lambda(args=ast.arguments(posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[],
+                                                  defaults=[]), body=expr)
+                    for expr in [test.left, *test.comparators]]
+        call = ast.Call(func=ast.Name(HOOK, ast.Load()),
+                        args=[ast.Constant(self.cell), ast.Constant(node.lineno), ast.Constant(ast.unparse(test)),
+                              ast.List(operands, ast.Load()),
+                              ast.List([ast.Constant(OPERATORS[type(op)][0]) for op in test.ops], ast.Load())],
+                        keywords=[])
+        return ast.copy_location(ast.Assert(test=call, msg=node.msg), node)
+
+
+class _Transformer(ast.NodeTransformer):
+    """What IPython calls on each cell's AST: rewrites its asserts, tagged with the cell's execution count."""
+
+    def __init__(self, shell):
+        self.shell = shell
+
+    def visit_Module(self, node: ast.Module):
+        return ast.fix_missing_locations(_Rewrite(self.shell.execution_count).visit(node))
+
+
+def watch(path: str | Path) -> None:
+    """From the next cell on, record every asserted comparison of this kernel to `path` (JSON lines)."""
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is None:
+        raise RuntimeError("claims.watch needs an IPython kernel (the site build runs it as a notebook's first cell)")
+    Path(path).unlink(missing_ok=True)
+    shell.user_ns[HOOK] = Recorder(Path(path))
+    shell.ast_transformers.append(_Transformer(shell))
+
+
+def _constant(expr: ast.expr) -> bool:
+    """A literal bar such as 0.5, -1e-3 or 2 * 0.9 (no name in it)."""
+    return not any(isinstance(node, ast.Name | ast.Attribute | ast.Call | ast.Subscript) for node in ast.walk(expr))
+
+
+def _line_comment(text: str) -> str:
+    """The comment of one line of code ("" if none), found by Python's tokenizer so that a # in a string is not one."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text.strip() + "\n").readline))
+    except (tokenize.TokenError, SyntaxError):
+        return ""
+    return next((t.string.lstrip("#").strip() for t in tokens if t.type == tokenize.COMMENT), "")
+
+
+def _comment(source: str, line: int) -> str:
+    """The comment on the assert's line, else that of a comment-only line just above it."""
+    lines = source.splitlines()
+    if not 0 < line <= len(lines):
+        return ""
+    above = lines[line - 2] if line > 1 else ""
+    return _line_comment(lines[line - 1]) or (_line_comment(above) if above.strip().startswith("#") else "")
+
+
+def _in_questions(cells) -> set[int]:
+    """Indices of the cells inside a graded question (BEGIN QUESTION ... END QUESTION raw cells)."""
+    inside, found = False, set()
+    for i, cell in enumerate(cells):
+        text = cell.source.strip()
+        if cell.cell_type == "raw" and text.startswith("# BEGIN QUESTION"):
+            inside = True
+        elif cell.cell_type == "raw" and text.startswith("# END QUESTION"):
+            inside = False
+        elif inside:
+            found.add(i)
+    return found
+
+
+def claims(notebook, path: Path) -> list[dict]:
+    """The recorded claims of an executed notebook (nbformat node), in cell order: section, claim (the assert's
+    source), why (its comment), measured ({operand source: [values]} for the operands that are not bars, a value
+    per time the assert ran) and held (every time)."""
+    path = Path(path)
+    if not path.exists():
+        return []
+    cells = notebook.cells
+    by_count = {c.get("execution_count"): i for i, c in enumerate(cells) if c.cell_type == "code"}
+    questions = _in_questions(cells)
+    sections, current = {}, ""
+    for i, cell in enumerate(cells):
+        if cell.cell_type == "markdown":
+            heading = next((ln.lstrip("#").strip() for ln in cell.source.splitlines() if ln.startswith("#")), None)
+            current = heading or current
+        sections[i] = current
+    rows: dict[tuple[int, int], dict] = {}  # an assert in a loop: one row, its values in the order checked
+    for line in path.read_text().splitlines():
+        record = json.loads(line)
+        index = by_count.get(record["cell"])
+        if index is None or index in questions:
+            continue
+        test = ast.parse(record["source"], mode="eval").body
+        operands = [test.left, *test.comparators]
+        measured = {ast.unparse(expr): value for expr, value in zip(operands, record["values"])
+                    if not _constant(expr) and value is not None}
+        if not measured:
+            continue
+        row = rows.setdefault((index, record["line"]), {
+            "cell": index, "section": sections[index], "claim": record["source"],
+            "why": _comment(cells[index].source, record["line"]), "measured": {}, "held": True})
+        for name, value in measured.items():
+            row["measured"].setdefault(name, []).append(value)
+        row["held"] = row["held"] and record["held"]
+    return [rows[key] for key in sorted(rows)]
