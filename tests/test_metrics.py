@@ -89,3 +89,15 @@ def test_frechet_distance_of_covariances_that_do_not_commute():
     x, y = whitened(500, 0) @ sqrt_a, whitened(500, 1) @ sqrt_b
     assert torch.allclose(torch.cov(y.T), b)
     assert metrics.frechet_distance(x, y) == pytest.approx(0.9446, abs=5e-4)
+
+
+def test_manifold_figures_tell_a_collapsed_generator_from_a_faithful_one():
+    judge = FakeJudge()
+    real = torch.randn(600, 1, 2, 2, generator=torch.Generator().manual_seed(0))
+    reference = metrics.Reference(judge, real[:300])
+    faithful = metrics.manifold_figures(judge, real[300:], reference)
+    collapsed = metrics.manifold_figures(judge, real[300:] * 0.1, reference)  # all samples near the mean
+    assert faithful["precision"] > 0.8 and faithful["recall"] > 0.8, faithful
+    assert collapsed["precision"] > 0.9 and collapsed["recall"] < 0.2, collapsed
+    with pytest.raises(ValueError, match="at least 10"):
+        metrics.manifold_figures(judge, real[:5], reference)

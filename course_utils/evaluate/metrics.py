@@ -4,6 +4,7 @@ Conditional accuracy, the confusion matrix and class shares come from the judge'
 Frechet distance compare the judge's features of generated images with those of a `Reference`: held-out
 real test images, by the course's one convention, so that every figure is measured against images that
 neither the GAN nor the judge trained on. `judge_figures` returns them all, with the reference named.
+`manifold_figures` adds precision and recall (course_utils.evaluate.manifolds) in the same feature space.
 The 2-D mode counts are in course_utils.evaluate.modes.
 """
 
@@ -13,6 +14,9 @@ import numpy as np
 import torch
 
 from ..judges.digits import Judge
+from . import manifolds
+
+MANIFOLD_ITEMS = 2000  # precision and recall depend on the set sizes (the k-NN balls shrink as they grow): fixed
 
 
 def conditional_accuracy(judge: Judge, images: torch.Tensor, labels: torch.Tensor) -> float:
@@ -105,3 +109,15 @@ def judge_figures(judge: Judge, images: torch.Tensor, reference: Reference,
     if labels is not None:
         figures["conditional_accuracy"] = (predicted == labels.cpu()).float().mean().item()
     return figures
+
+
+def manifold_figures(judge: Judge, images: torch.Tensor, reference: Reference, items: int = MANIFOLD_ITEMS) -> dict:
+    """Precision (the share of samples inside the reference's k-NN manifold: realistic samples) and recall (the
+    share of reference images inside the samples' manifold: coverage), k = 3, in the judge's feature space.
+    Both sets contribute the same number of items, `items` or as many as `images` holds if fewer (a fixed
+    shuffle of `images`; the reference is shuffled already): compare figures measured with equal counts."""
+    count = min(items, len(images), len(reference.features))
+    if count < 10:
+        raise ValueError(f"precision and recall need at least 10 images of each set, not {count}")
+    order = torch.randperm(len(images), generator=torch.Generator().manual_seed(0))[:count]
+    return manifolds.precision_recall(reference.features[:count], judge.features(images[order]).cpu())
