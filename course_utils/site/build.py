@@ -110,7 +110,8 @@ def execute(paths: list[Path], work: Path, profile: str) -> list[dict]:
 
 def write_sources(results: list[dict], site: Path, mathjax: Path) -> list[dict]:
     """The Sphinx source folder: the pages, conf.py and the bundled MathJax; returns the pages' summaries."""
-    site.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(site, ignore_errors=True)  # a kept folder of an earlier build must not leave its pages in
+    site.mkdir(parents=True)
     built = []
     for result in results:
         executed = nbformat.read(result["executed"], as_version=4)

@@ -1,11 +1,12 @@
 """The numbers a notebook asserts, caught as they are checked, for the site's claims page.
 
 `watch(path)` (run by the site build in a cell it puts first, then removes) adds an IPython AST transformer
-that rewrites every `assert <comparison>` of the cells that follow into a call of `compare`, which evaluates
-the operands as Python would (left to right, stopping where a chained comparison fails), appends the
-numbers it saw to `path` (JSON lines) and returns the comparison's truth, so each assert passes or fails
-exactly as before. `claims(notebook, path)` then reads them back beside the notebook's cells: its section,
-the assert's source and its comment. The checks of the graded questions (inside BEGIN TESTS ... END TESTS)
+that rewrites every `assert <comparison>` of the cells that follow into a call of a `Recorder`, which
+evaluates the operands as Python would (left to right, stopping where a chained comparison fails), appends
+the numbers it saw to `path` (JSON lines) and returns the comparison's truth, so each assert passes or fails
+exactly as before. (An operand with `:=` or `await` in it cannot move into a lambda: that assert stays as it
+is, unrecorded.) `claims(notebook, path)` then reads them back beside the notebook's cells: its section, the
+assert's source and its comment. The checks of the graded questions (inside BEGIN QUESTION ... END QUESTION)
 check a student's answer, not a result of the run, and are left out.
 """
 
@@ -27,12 +28,11 @@ PER_SITE = 10  # an assert inside a loop is recorded at most this many times
 
 def number(value) -> float | None:
     """A plain float for ints, floats, numpy scalars and one-element tensors or arrays; None for anything else."""
-    if isinstance(value, bool) or value is None:
+    if isinstance(value, bool | str | bytes) or value is None:
         return None
+    item = getattr(value, "item", None)  # numpy and torch: .item() fails on more than one element
     try:
-        if getattr(value, "ndim", 0) != 0 and getattr(value, "size", lambda: 1)() not in (1,):
-            return None
-        result = float(value)
+        result = float(item() if callable(item) else value)
     except (TypeError, ValueError, RuntimeError):
         return None
     return result if math.isfinite(result) else None
@@ -77,6 +77,8 @@ class _Rewrite(ast.NodeTransformer):
     def visit_Assert(self, node: ast.Assert):
         test = node.test
         if not isinstance(test, ast.Compare) or not all(type(op) in OPERATORS for op in test.ops):
+            return node
+        if any(isinstance(n, ast.NamedExpr | ast.Await | ast.Yield | ast.YieldFrom) for n in ast.walk(test)):
             return node
         operands = [ast.Lambda(args=ast.arguments(posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[],
                                                   defaults=[]), body=expr)
