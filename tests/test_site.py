@@ -144,6 +144,7 @@ def test_the_landing_page_has_the_series_table_and_the_readmes_set_up_and_gradin
     index = pages.landing_page(readme, [{"stem": "02_xy_game", "title": "02 · The xy game", "seconds": 17.8}])
     row = pages.series_rows(readme)["02"]
     assert f"| 02 | [02 · The xy game](02_xy_game.ipynb) | {row['teaches']} | 18 | {row['quick']} |" in index
+    assert f"[student]({pages.COLAB}/student/02_xy_game.ipynb) |" in index  # README's grading text points to it
     assert "bash setup.sh lab" in index and "course-grade" in index
     assert "colab-badge.svg" not in index and "](notebooks/" not in index
     assert "```{toctree}" in index and "\n02_xy_game\nclaims\n```" in index

@@ -96,13 +96,14 @@ def landing_page(readme: str, pages: list[dict]) -> str:
     `pages`: one dict per built notebook with stem, title and seconds (this build's execution)."""
     intro = readme.split("\n## ", 1)[0].split("\n", 1)[1].strip()
     rows = series_rows(readme)
-    table = ["| # | notebook | what it teaches | this page's run (s) | quick profile (s) | full profile (s) |",
-             "| --- | --- | --- | ---: | ---: | ---: |"]
+    table = ["| # | notebook | what it teaches | this page's run (s) | quick profile (s) | full profile (s) | Colab |",
+             "| --- | --- | --- | ---: | ---: | ---: | --- |"]
     for page in pages:
-        number = page["stem"][:2]
+        number, stem = page["stem"][:2], page["stem"]
         row = rows.get(number, {"teaches": "", "quick": "", "full": ""})
-        table.append(f"| {number} | [{page['title']}]({page['stem']}.ipynb) | {row['teaches']} | "
-                     f"{page['seconds']:.0f} | {row['quick']} | {row['full']} |")
+        colab = f"[master]({COLAB}/notebooks/{stem}.ipynb) · [student]({COLAB}/student/{stem}.ipynb)"
+        table.append(f"| {number} | [{page['title']}]({stem}.ipynb) | {row['teaches']} | "
+                     f"{page['seconds']:.0f} | {row['quick']} | {row['full']} | {colab} |")
     toctree = "\n".join(p["stem"] for p in pages)
     return f"""# GAN course companion
 
