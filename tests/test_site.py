@@ -183,7 +183,12 @@ def test_the_partial_build_makes_the_pages_and_lists_the_claims(partial_site):
         "00_setup_and_tour.html", "02_xy_game.html", "claims.html", "index.html"]
     assert "2 notebook pages" in printed.splitlines()[-1]
     index = (out / "index.html").read_text()
-    assert 'href="02_xy_game.html"' in index and "Open in Colab" in (out / "02_xy_game.html").read_text()
+    page = (out / "02_xy_game.html").read_text()
+    assert 'href="02_xy_game.html"' in index and "Open in Colab" in page
+    # each live panel gives way to a note, and the static views it points to follow it before the next section
+    notes = page.split("course-widget-note")[1:]
+    assert notes and all("<img" in after.split("<section")[0] for after in notes)
+    assert "widget-view" not in page and "require.js" not in page
     claims_html = (out / "claims.html").read_text()
     assert "spectral" in claims_html and "heldout_accuracy" in claims_html  # from 02 and 00
     assert (out / "_static" / "mathjax" / "tex-mml-chtml.js").is_file()
