@@ -132,6 +132,21 @@ def test_a_notebook_with_an_error_output_is_refused():
         pages.publishable(nb, "01_x")
 
 
+def test_a_notebook_whose_page_would_show_an_error_builds_no_site(tmp_path, monkeypatch, capsys):
+    nb = executed_notebook()
+    nb.cells[1].outputs = [new_output("error", ename="ValueError", evalue="bad", traceback=[])]
+    nbformat.write(nb, tmp_path / "executed.ipynb")
+    ran = [{"stem": "02_xy_game", "status": "ok", "seconds": 1.0, "record": tmp_path / "none.jsonl",
+            "executed": tmp_path / "executed.ipynb"}]
+    monkeypatch.setattr(build, "execute", lambda paths, work, profile: ran)  # as if the kernel had run it
+    (tmp_path / "mathjax").mkdir()
+    (tmp_path / "mathjax" / "tex-mml-chtml.js").write_text("")
+    out = tmp_path / "site"
+    assert build.main(["build", "--notebooks", "02", "--out", str(out), "--mathjax", str(tmp_path / "mathjax")]) == 1
+    assert "02_xy_game: cell 1 ended in ValueError: bad; no site built" in capsys.readouterr().err
+    assert not (out / "index.html").exists()
+
+
 def test_readme_markdown_is_made_to_work_from_the_site():
     text = ("[![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.x/nb) "
             "[notebook](notebooks/01.ipynb) [top](#set-up) ![picture](docs/widget-04.png)")

@@ -164,7 +164,11 @@ def build(names: list[str], out: Path, profile: str, mathjax: Path | None, keep:
                 print(f"course-site: {r['stem']} {r['status']}", file=sys.stderr)
             print(f"course-site: {len(failed)} notebook(s) failed; no site built", file=sys.stderr)
             return 1
-        built = write_sources(results, work / "site", mathjax_folder)
+        try:
+            built = write_sources(results, work / "site", mathjax_folder)
+        except ValueError as err:  # an error output in an executed notebook: a page must not publish it
+            print(f"course-site: {err}; no site built", file=sys.stderr)
+            return 1
         if out.exists():
             shutil.rmtree(out)  # an earlier site (checked above): a page it had and this build has not must go
         print("Building the pages with Sphinx ...", flush=True)
