@@ -15,6 +15,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
@@ -35,26 +36,39 @@ def masters(folder: Path = NOTEBOOKS) -> list[Path]:
                    for c in nbformat.read(p, as_version=4).cells)]
 
 
-def question_cells(master: Path) -> list[dict]:
-    """Each question of a master in order, read from otter's raw-cell markers: its name and points, the sources
-    of its solution cells, and its test cells as (source, hidden)."""
+def read_markers(cells) -> Iterator[tuple[nbformat.NotebookNode, dict | None, str | None]]:
+    """Otter's raw-cell markers, read cell by cell: (cell, question, part) for each cell, where question is the
+    metadata of the BEGIN QUESTION cell it follows (None outside a question) and part is "solutions", "tests"
+    or None."""
     import yaml
 
-    found, current, where = [], None, None
-    for cell in nbformat.read(master, as_version=4).cells:
+    question, part = None, None
+    for cell in cells:
         text = cell.source.strip()
         if cell.cell_type == "raw":
             if text.startswith("# BEGIN QUESTION"):
-                meta = yaml.safe_load(text.split("\n", 1)[1]) or {}
-                current = {"name": meta["name"], "points": meta.get("points", 1), "solutions": [], "tests": []}
-                found.append(current)
-            where = {"# BEGIN SOLUTION": "solutions", "# BEGIN TESTS": "tests"}.get(text, where)
+                question = yaml.safe_load(text.split("\n", 1)[1]) or {}
+            elif text.startswith("# END QUESTION"):
+                question = None
+            part = {"# BEGIN SOLUTION": "solutions", "# BEGIN TESTS": "tests"}.get(text, part)
             if text in ("# END SOLUTION", "# END TESTS"):
-                where = None
-        elif cell.cell_type == "code" and where == "solutions":
-            current["solutions"].append(cell.source)
-        elif cell.cell_type == "code" and where == "tests":
-            current["tests"].append((cell.source, "hidden: true" in text.split("# END TEST CONFIG")[0]))
+                part = None
+        yield cell, question, part
+
+
+def question_cells(master: Path) -> list[dict]:
+    """Each question of a master in order, read from otter's raw-cell markers: its name and points, the sources
+    of its solution cells, and its test cells as (source, hidden)."""
+    found = []
+    for cell, question, part in read_markers(nbformat.read(master, as_version=4).cells):
+        if cell.cell_type == "raw" and cell.source.strip().startswith("# BEGIN QUESTION"):
+            found.append({"name": question["name"], "points": question.get("points", 1), "solutions": [],
+                          "tests": []})
+        elif cell.cell_type == "code" and part == "solutions":
+            found[-1]["solutions"].append(cell.source)
+        elif cell.cell_type == "code" and part == "tests":
+            hidden = "hidden: true" in cell.source.strip().split("# END TEST CONFIG")[0]
+            found[-1]["tests"].append((cell.source, hidden))
     return found
 
 

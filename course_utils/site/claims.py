@@ -20,8 +20,11 @@ import operator
 import tokenize
 from pathlib import Path
 
-OPERATORS = {ast.Lt: ("<", operator.lt), ast.LtE: ("<=", operator.le), ast.Gt: (">", operator.gt),
-             ast.GtE: (">=", operator.ge), ast.Eq: ("==", operator.eq), ast.NotEq: ("!=", operator.ne)}
+from ..grading import assign
+
+SYMBOLS = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}
+TESTS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq,
+         "!=": operator.ne}
 HOOK = "__course_claim__"  # the name the rewritten asserts call in the kernel's namespace
 PER_SITE = 10  # an assert inside a loop is recorded at most this many times
 
@@ -50,7 +53,7 @@ class Recorder:
         held = True
         for op, operand in zip(ops, operands[1:]):
             values.append(operand())
-            if not _apply(op, values[-2], values[-1]):
+            if not TESTS[op](values[-2], values[-1]):
                 held = False
                 break
         key = (cell, line)
@@ -63,11 +66,6 @@ class Recorder:
         return held
 
 
-def _apply(op: str, left, right) -> bool:
-    test = next(fn for symbol, fn in OPERATORS.values() if symbol == op)
-    return bool(test(left, right))
-
-
 class _Rewrite(ast.NodeTransformer):
     """assert a < b, msg  ->  assert __course_claim__(CELL, LINE, "a < b", [lambda: a, lambda: b], ["<"]), msg"""
 
@@ -76,7 +74,7 @@ class _Rewrite(ast.NodeTransformer):
 
     def visit_Assert(self, node: ast.Assert):
         test = node.test
-        if not isinstance(test, ast.Compare) or not all(type(op) in OPERATORS for op in test.ops):
+        if not isinstance(test, ast.Compare) or not all(type(op) in SYMBOLS for op in test.ops):
             return node
         if any(isinstance(n, ast.NamedExpr | ast.Await | ast.Yield | ast.YieldFrom) for n in ast.walk(test)):
             return node
@@ -86,7 +84,7 @@ class _Rewrite(ast.NodeTransformer):
         call = ast.Call(func=ast.Name(HOOK, ast.Load()),
                         args=[ast.Constant(self.cell), ast.Constant(node.lineno), ast.Constant(ast.unparse(test)),
                               ast.List(operands, ast.Load()),
-                              ast.List([ast.Constant(OPERATORS[type(op)][0]) for op in test.ops], ast.Load())],
+                              ast.List([ast.Constant(SYMBOLS[type(op)]) for op in test.ops], ast.Load())],
                         keywords=[])
         return ast.copy_location(ast.Assert(test=call, msg=node.msg), node)
 
@@ -136,20 +134,6 @@ def _comment(source: str, line: int) -> str:
     return _line_comment(lines[line - 1]) or (_line_comment(above) if above.strip().startswith("#") else "")
 
 
-def _in_questions(cells) -> set[int]:
-    """Indices of the cells inside a graded question (BEGIN QUESTION ... END QUESTION raw cells)."""
-    inside, found = False, set()
-    for i, cell in enumerate(cells):
-        text = cell.source.strip()
-        if cell.cell_type == "raw" and text.startswith("# BEGIN QUESTION"):
-            inside = True
-        elif cell.cell_type == "raw" and text.startswith("# END QUESTION"):
-            inside = False
-        elif inside:
-            found.add(i)
-    return found
-
-
 def claims(notebook, path: Path) -> list[dict]:
     """The recorded claims of an executed notebook (nbformat node), in cell order: section, claim (the assert's
     source), why (its comment), measured ({operand source: [values]} for the operands that are not bars, a value
@@ -159,7 +143,7 @@ def claims(notebook, path: Path) -> list[dict]:
         return []
     cells = notebook.cells
     by_count = {c.get("execution_count"): i for i, c in enumerate(cells) if c.cell_type == "code"}
-    questions = _in_questions(cells)
+    questions = {i for i, (_, question, _) in enumerate(assign.read_markers(cells)) if question is not None}
     sections, current = {}, ""
     for i, cell in enumerate(cells):
         if cell.cell_type == "markdown":
