@@ -20,6 +20,7 @@ _PACKAGE_PARENT = Path(__file__).resolve().parent.parent
 # keeps them in the working folder.
 REPO_ROOT = _PACKAGE_PARENT if (_PACKAGE_PARENT / "pyproject.toml").exists() else Path.cwd()
 DATA_ROOT = REPO_ROOT / "data"  # the download root and the judges' cache (data/README.md)
+REPOSITORY = "gan-course/gan-course-companion"  # on GitHub: Colab links, the student edition's fetched copies
 
 
 def get_profile() -> str:

@@ -8,6 +8,8 @@ import sys
 import urllib.request
 from pathlib import Path
 
+from ..runtime import REPOSITORY
+
 
 class Unanswered(Exception):
     """A question that still holds the student edition's placeholder (`...`, or a function body of `...`)."""
@@ -34,7 +36,7 @@ class _NoOtter:
 
 
 # Where Colab's copy of a student notebook comes from: the edition in the course's repository.
-STUDENT_URL = "https://raw.githubusercontent.com/gan-course/gan-course-companion/main/student/"
+STUDENT_URL = f"https://raw.githubusercontent.com/{REPOSITORY}/main/student/"
 
 
 def _fetch(url: str, path: str) -> None:

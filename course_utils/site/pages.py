@@ -9,7 +9,8 @@ import re
 
 import nbformat
 
-REPOSITORY = "gan-course/gan-course-companion"
+from ..runtime import REPOSITORY
+
 GITHUB = f"https://github.com/{REPOSITORY}/blob/main"
 COLAB = f"https://colab.research.google.com/github/{REPOSITORY}/blob/main"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
