@@ -26,7 +26,7 @@ import nbformat
 
 from .. import series
 from ..checkpoints import cannot_write
-from ..runtime import PROFILES, REPO_ROOT
+from ..runtime import PROFILES, REPO_ROOT, REPOSITORY
 from . import claims, pages
 
 MARK = ".course-site"  # the file that tells a later build this folder is a site it may replace
@@ -126,7 +126,7 @@ def write_sources(results: list[dict], site: Path, mathjax: Path) -> list[dict]:
         shutil.copyfile(REPO_ROOT / image, site / image)
     (site / "index.md").write_text(index)
     (site / "claims.md").write_text(pages.claims_page(built))
-    (site / "conf.py").write_text(CONF.format(repository=pages.REPOSITORY))
+    (site / "conf.py").write_text(CONF.format(repository=REPOSITORY))
     copy_mathjax(mathjax, site / "_static")
     (site / "_static" / "course.css").write_text(CSS)
     return built
