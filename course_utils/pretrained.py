@@ -100,15 +100,17 @@ def record_settings(notebook: str, parameters: dict, folder: Path | None = None)
     _write_manifest(folder, manifest)
 
 
-def shipped_settings(notebook: str, given: dict, folder: Path | None = None) -> dict:
+def shipped_settings(notebook: str, given: dict, folder: Path | None = None, keep: tuple = ()) -> dict:
     """The shipped settings of `notebook`, printing each one that differs from the `given` parameters.
 
     A notebook calls `globals().update(shipped_settings(name, globals()))` when `pretrained` is set, so
-    that every later cell builds and names its runs exactly as the run that made the weights did.
+    that every later cell builds and names its runs exactly as the run that made the weights did. `keep`
+    names parameters that no run depends on (how many samples a study draws): they stay as given.
     """
     shipped = _manifest(folder)["settings"].get(notebook)
     if shipped is None:
         raise PretrainedError(f"no pretrained runs ship for {notebook}; set pretrained=False to train")
+    shipped = {k: v for k, v in shipped.items() if k not in keep}
     changed = {k: v for k, v in shipped.items() if given.get(k) != v}
     if changed:
         print("pretrained: using the settings the shipped weights were trained with: "
@@ -121,13 +123,27 @@ def available(folder: Path | None = None) -> dict:
     return _manifest(folder)["runs"]
 
 
+def find(run: str, stem: str, folder: Path | None = None) -> str:
+    """The name of the one shipped run with weights whose folder is `run` plus a settings digest and whose
+    checkpoint is `stem` ("04_cgan_mnist", "cgan"): how a later notebook finds an earlier one's generator."""
+    pattern = re.compile(rf"{re.escape(run)}-[0-9a-f]+/{re.escape(stem)}")
+    names = [name for name, entry in available(folder).items() if pattern.fullmatch(name) and entry["models"]]
+    if len(names) != 1:
+        raise PretrainedError(f"{len(names)} shipped runs with weights match {run}-*/{stem}, not one: {names}")
+    return names[0]
+
+
 def load_run(checkpoint: Path, models: dict[str, torch.nn.Module], history, folder: Path | None = None) -> dict:
     """Load the shipped run that `checkpoint` would hold into `models` and `history`, after checking its SHA-256.
 
     Models that were not shipped (the discriminators) keep their initial weights.
     """
+    return load_named(run_name(checkpoint), models, history, folder)
+
+
+def load_named(name: str, models: dict[str, torch.nn.Module], history, folder: Path | None = None) -> dict:
+    """load_run for a run given by its name (see `find`)."""
     folder = folder or WEIGHTS_DIR
-    name = run_name(checkpoint)
     entry = available(folder).get(name)
     if entry is None:
         raise PretrainedError(f"no pretrained run {name!r}: the shipped weights were trained with the notebook's "

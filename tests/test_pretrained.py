@@ -6,7 +6,7 @@ import torch.nn as nn
 
 from course_utils import pretrained
 from course_utils.data.batches import TensorBatches
-from course_utils.train import train
+from course_utils.train import History, train
 
 
 @pytest.fixture
@@ -91,6 +91,8 @@ def test_settings_are_the_full_profile_parameters(tmp_path, weights, capsys):
     shipped = {"seed": 0, "epochs": 40}  # `pretrained` itself is never overridden
     assert pretrained.shipped_settings("03_demo", {"seed": 0, "epochs": 1, "pretrained": True}) == shipped
     assert "epochs=40 (was 1)" in capsys.readouterr().out
+    assert pretrained.shipped_settings("03_demo", {"seed": 0, "epochs": 1}, keep=("epochs",)) == {"seed": 0}
+    assert "epochs" not in capsys.readouterr().out  # a kept parameter is neither changed nor reported
     with pytest.raises(pretrained.PretrainedError, match="no pretrained runs ship for 04_other"):
         pretrained.shipped_settings("04_other", {})
 
@@ -125,3 +127,19 @@ def test_export_from_a_missing_runs_folder_is_one_line_and_exit_2(tmp_path, caps
     assert pretrained.main(["export", str(tmp_path / "nowhere")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "no runs folder" in err[0] and str(tmp_path / "nowhere") in err[0]
+
+
+def test_a_later_notebook_finds_an_earlier_ones_run_by_folder_and_stem(tmp_path, weights):
+    fit_line(tmp_path / "runs" / "03_demo-abc" / "main.pt")
+    pretrained.export_run(tmp_path / "runs" / "03_demo-abc" / "main.pt", "03_demo")
+    fit_line(tmp_path / "runs" / "03_demo-def" / "seed1.pt", ship_models=False)
+    pretrained.export_run(tmp_path / "runs" / "03_demo-def" / "seed1.pt", "03_demo")
+    assert pretrained.find("03_demo", "main") == "03_demo-abc/main"
+    model, critic = nn.Linear(3, 1), nn.Linear(1, 1)
+    assert pretrained.load_named("03_demo-abc/main", {"G": model, "D": critic}, History())["step"] == 20
+    with pytest.raises(pretrained.PretrainedError, match="0 shipped runs with weights match 03_demo-\\*/seed1"):
+        pretrained.find("03_demo", "seed1")  # history only: no generator to load
+    fit_line(tmp_path / "runs" / "03_demo-fed" / "main.pt")
+    pretrained.export_run(tmp_path / "runs" / "03_demo-fed" / "main.pt", "03_demo")
+    with pytest.raises(pretrained.PretrainedError, match="2 shipped runs"):
+        pretrained.find("03_demo", "main")
