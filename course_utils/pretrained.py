@@ -100,6 +100,15 @@ def record_settings(notebook: str, parameters: dict, folder: Path | None = None)
     _write_manifest(folder, manifest)
 
 
+def settings(notebook: str, folder: Path | None = None) -> dict:
+    """The full-profile parameters `notebook`'s shipped runs were trained with (a later notebook that loads
+    an earlier one's generator builds its network from them)."""
+    shipped = _manifest(folder)["settings"].get(notebook)
+    if shipped is None:
+        raise PretrainedError(f"no pretrained runs ship for {notebook}; set pretrained=False to train")
+    return shipped
+
+
 def shipped_settings(notebook: str, given: dict, folder: Path | None = None, keep: tuple = ()) -> dict:
     """The shipped settings of `notebook`, printing each one that differs from the `given` parameters.
 
@@ -107,10 +116,7 @@ def shipped_settings(notebook: str, given: dict, folder: Path | None = None, kee
     that every later cell builds and names its runs exactly as the run that made the weights did. `keep`
     names parameters that no run depends on (how many samples a study draws): they stay as given.
     """
-    shipped = _manifest(folder)["settings"].get(notebook)
-    if shipped is None:
-        raise PretrainedError(f"no pretrained runs ship for {notebook}; set pretrained=False to train")
-    shipped = {k: v for k, v in shipped.items() if k not in keep}
+    shipped = {k: v for k, v in settings(notebook, folder).items() if k not in keep}
     changed = {k: v for k, v in shipped.items() if given.get(k) != v}
     if changed:
         print("pretrained: using the settings the shipped weights were trained with: "

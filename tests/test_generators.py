@@ -27,5 +27,5 @@ def test_the_dcgan_samples_from_its_weight_average_not_its_latest_weights():
 
 
 def test_the_face_training_set_is_notebook_07s():
-    settings = generators._settings("07_auxiliary_face_gan")
+    settings = generators.pretrained.settings("07_auxiliary_face_gan")
     assert (settings["n_faces"], settings["identities"]) == (12000, 4000)

@@ -33,10 +33,6 @@ class SeriesGenerator:
     run: str  # the shipped run's name
 
 
-def _settings(notebook: str) -> dict:
-    return pretrained._manifest(None)["settings"][notebook]
-
-
 def _load(run: str, stem: str, models: dict) -> tuple[str, History]:
     name, history = pretrained.find(run, stem), History()
     pretrained.load_named(name, models, history)
@@ -44,7 +40,7 @@ def _load(run: str, stem: str, models: dict) -> tuple[str, History]:
 
 
 def mlp_gan(device: torch.device) -> SeriesGenerator:
-    s = _settings("03_mlp_gan_mnist")
+    s = pretrained.settings("03_mlp_gan_mnist")
     g = MLPGenerator(z_dim=s["z_dim"]).to(device)
     name, history = _load("03_mlp_gan_mnist", f"adam-nonsaturating-{s['epochs']}", {"G": g})
     return SeriesGenerator("03", "03 MLP GAN", "03_mlp_gan_mnist", "mnist",
@@ -52,7 +48,7 @@ def mlp_gan(device: torch.device) -> SeriesGenerator:
 
 
 def cgan(device: torch.device) -> SeriesGenerator:
-    s = _settings("04_cgan_mnist")
+    s = pretrained.settings("04_cgan_mnist")
     g = MLPGenerator(z_dim=s["z_dim"], n_classes=10).to(device)
     name, history = _load("04_cgan_mnist", "cgan", {"G": g})
     return SeriesGenerator("04", "04 conditional GAN", "04_cgan_mnist", "mnist",
@@ -61,7 +57,7 @@ def cgan(device: torch.device) -> SeriesGenerator:
 
 
 def dcgan_l1(device: torch.device) -> SeriesGenerator:
-    s = _settings("05_conditional_dcgan")
+    s = pretrained.settings("05_conditional_dcgan")
     latest = dcgan.ConditionalGenerator(s["z_dim"], s["n_classes"], s["embed_dim"], s["channels"],
                                         s["feature_maps"], s["image_size"]).to(device)
     average = WeightAverage(latest, s["ema_decay"])
@@ -77,7 +73,7 @@ FACE_Z_DIM = 64  # notebook 07's Z_DIM
 
 
 def face_acgan(device: torch.device) -> SeriesGenerator:
-    s = _settings("07_auxiliary_face_gan")
+    s = pretrained.settings("07_auxiliary_face_gan")
     g = acgan.Generator(FACE_Z_DIM, faces.vector_width(faces.ATTRIBUTE_SIZES), width=s["width"]).to(device)
     name, history = _load("07_auxiliary_face_gan", "acgan", {"G": g})
 
@@ -90,7 +86,7 @@ def face_acgan(device: torch.device) -> SeriesGenerator:
 
 def face_training_set():
     """The rendered faces notebook 07's shipped run trained on (its full-profile n_faces, identities, seed)."""
-    s = _settings("07_auxiliary_face_gan")
+    s = pretrained.settings("07_auxiliary_face_gan")
     return faces.sample_faces(s["n_faces"], identities=s["identities"], seed=0, stream=s["seed"])
 
 
