@@ -1,0 +1,38 @@
+"""How well a code that was learned without labels lines up with the classes a judge reads (InfoGAN).
+
+An unsupervised code has no reason to give digit 3 the value 3: it may call it 7. The accuracy that is fair
+to it pairs each code value with one class, each class with one value, so as to agree with the judge as
+often as possible (the Hungarian method on the contingency table), and counts the agreements under that
+pairing. Two code values that draw the same digit cannot both be paired with it: a merge costs accuracy.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from scipy.optimize import linear_sum_assignment
+
+
+def contingency(codes: torch.Tensor, classes: torch.Tensor, n_codes: int, n_classes: int) -> np.ndarray:
+    """(n_codes, n_classes) counts: how many samples drawn with each code value the judge read as each class."""
+    codes, classes = torch.as_tensor(codes).reshape(-1).cpu(), torch.as_tensor(classes).reshape(-1).cpu()
+    if len(codes) != len(classes):
+        raise ValueError(f"got {len(codes)} code values for {len(classes)} judged classes")
+    if len(codes) == 0:
+        raise ValueError("no samples to match")
+    for name, values, size in (("code", codes, n_codes), ("class", classes, n_classes)):
+        if values.dtype.is_floating_point or values.min() < 0 or values.max() >= size:
+            raise ValueError(f"{name} values must be integers from 0 to {size - 1}")
+    table = np.zeros((n_codes, n_classes), dtype=np.int64)
+    np.add.at(table, (codes.numpy(), classes.numpy()), 1)
+    return table
+
+
+def matched_accuracy(codes: torch.Tensor, classes: torch.Tensor, n_codes: int = 10,
+                     n_classes: int = 10) -> tuple[float, dict[int, int], np.ndarray]:
+    """The share of samples whose judged class is the one paired with their code value, under the pairing of
+    code values with classes (one to one) that makes that share largest; the pairing {code: class}; the
+    contingency table."""
+    table = contingency(codes, classes, n_codes, n_classes)
+    rows, cols = linear_sum_assignment(table, maximize=True)
+    return table[rows, cols].sum() / table.sum(), dict(zip(rows.tolist(), cols.tolist())), table

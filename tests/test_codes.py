@@ -1,0 +1,41 @@
+import numpy as np
+import pytest
+import torch
+
+from course_utils.evaluate import codes
+
+
+def test_a_code_that_renames_the_classes_is_matched_perfectly():
+    classes = torch.arange(1000) % 10
+    renamed = (classes * 3 + 1) % 10  # a permutation of the ten values
+    accuracy, pairing, table = codes.matched_accuracy(renamed, classes)
+    assert accuracy == 1.0
+    assert all(pairing[(c * 3 + 1) % 10] == c for c in range(10))
+    assert table.sum() == 1000
+
+
+def test_two_code_values_drawing_one_digit_cost_a_tenth():
+    classes = torch.arange(1000) % 10
+    drawn = classes.clone()
+    drawn[classes == 9] = 4  # code value 9 draws 4s too: only one of the two values can be paired with 4
+    accuracy, pairing, _ = codes.matched_accuracy(torch.arange(1000) % 10, drawn)
+    assert accuracy == pytest.approx(0.9)
+    assert pairing[4] == 4 or pairing[9] == 4
+
+
+def test_the_pairing_is_one_to_one_not_each_code_to_its_commonest_class():
+    # each code's commonest class is 0; pairing both with it would count 115 of 200
+    table_codes = torch.tensor([0] * 100 + [1] * 100)
+    table_classes = torch.tensor([0] * 60 + [1] * 40 + [0] * 55 + [1] * 45)
+    accuracy, pairing, table = codes.matched_accuracy(table_codes, table_classes, 2, 2)
+    np.testing.assert_array_equal(table, [[60, 40], [55, 45]])
+    assert pairing == {0: 0, 1: 1} and accuracy == pytest.approx(105 / 200)
+
+
+def test_bad_input_is_refused_with_a_clear_message():
+    with pytest.raises(ValueError, match="got 3 code values for 2"):
+        codes.matched_accuracy(torch.tensor([0, 1, 2]), torch.tensor([0, 1]))
+    with pytest.raises(ValueError, match="class values must be integers from 0 to 9"):
+        codes.matched_accuracy(torch.tensor([0, 1]), torch.tensor([0, 10]))
+    with pytest.raises(ValueError, match="code values must be integers"):
+        codes.matched_accuracy(torch.tensor([0.0, 1.0]), torch.tensor([0, 1]))
