@@ -1,0 +1,84 @@
+"""InfoGAN's networks for 28 x 28 digits (Chen et al., 2016, appendix table 1), at a width a CPU can train.
+
+    G:  [z ; onehot(c_cat) ; c_cont] -> FC 1024 + BN + ReLU -> FC (4w x 7 x 7) + BN + ReLU
+        -> ConvTranspose (2w) + BN + ReLU -> ConvTranspose (1) -> Tanh -> image in [-1, 1]
+    D:  image -> Conv (2w) + LeakyReLU -> Conv (4w) + BN + LeakyReLU -> FC 1024 + BN + LeakyReLU = trunk
+        trunk -> one logit (real or fake)
+        trunk -> FC 128 + BN + LeakyReLU -> Q: logits of the categorical code, mean and log-variance of each
+                 continuous code (the Gaussian that Q(c | x) is taken to be)
+
+The paper's width is w = 32 (64 and 128 channels); w = 16 takes 75 ms a step here against 165 ms. Keep the
+fully connected layers of 1024: in development runs on the offline MNIST sample (seeds 0-2, 2 cores), the
+same networks without them left the categorical code drawing mixtures of digits (matched accuracy 0.33-0.62
+after 5,000 steps), and with them it reached 0.66-0.90 after 3,000. Q shares D's trunk, so reading the code
+costs one small head.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .dcgan import init_weights
+
+
+def _check_codes(n: int, category: torch.Tensor, continuous: torch.Tensor, categories: int, dims: int):
+    category = category.reshape(-1)
+    if category.shape[0] != n or continuous.shape != (n, dims):
+        raise ValueError(f"for a batch of {n}: category must be ({n},) and continuous ({n}, {dims}); got "
+                         f"{tuple(category.shape)} and {tuple(continuous.shape)}")
+    if category.dtype.is_floating_point or (n and (int(category.min()) < 0 or int(category.max()) >= categories)):
+        raise ValueError(f"category must hold integer code values from 0 to {categories - 1}")
+    return category
+
+
+class InfoGenerator(nn.Module):
+    """(z, categorical code, continuous codes) -> image: the codes are plain extra inputs beside the noise."""
+
+    def __init__(self, z_dim: int = 62, categories: int = 10, continuous: int = 2, width: int = 16,
+                 hidden: int = 1024):
+        super().__init__()
+        if min(z_dim, categories, width, hidden) < 1 or continuous < 0:
+            raise ValueError("z_dim, categories, width and hidden must be at least 1, continuous at least 0")
+        self.z_dim, self.categories, self.continuous, self.width = z_dim, categories, continuous, width
+        self.fc = nn.Sequential(
+            nn.Linear(z_dim + categories + continuous, hidden, bias=False), nn.BatchNorm1d(hidden), nn.ReLU(True),
+            nn.Linear(hidden, 4 * width * 7 * 7, bias=False), nn.BatchNorm1d(4 * width * 7 * 7), nn.ReLU(True))
+        self.net = nn.Sequential(
+            nn.ConvTranspose2d(4 * width, 2 * width, 4, 2, 1, bias=False), nn.BatchNorm2d(2 * width), nn.ReLU(True),
+            nn.ConvTranspose2d(2 * width, 1, 4, 2, 1), nn.Tanh())
+        self.apply(init_weights)
+
+    def forward(self, z: torch.Tensor, category: torch.Tensor, continuous: torch.Tensor) -> torch.Tensor:
+        category = _check_codes(len(z), category, continuous, self.categories, self.continuous)
+        codes = [z, F.one_hot(category.long(), self.categories).to(z.dtype), continuous.to(z.dtype)]
+        return self.net(self.fc(torch.cat(codes, 1)).view(len(z), 4 * self.width, 7, 7))
+
+
+class InfoDiscriminator(nn.Module):
+    """image -> (real-or-fake logit (N,), code logits (N, categories), code means and log-variances (N, continuous))."""
+
+    def __init__(self, categories: int = 10, continuous: int = 2, width: int = 16, hidden: int = 1024,
+                 q_hidden: int = 128, slope: float = 0.1):
+        super().__init__()
+        if min(categories, width, hidden, q_hidden) < 1 or continuous < 0:
+            raise ValueError("categories, width, hidden and q_hidden must be at least 1, continuous at least 0")
+        self.categories, self.continuous = categories, continuous
+        self.trunk = nn.Sequential(
+            nn.Conv2d(1, 2 * width, 4, 2, 1), nn.LeakyReLU(slope, True),
+            nn.Conv2d(2 * width, 4 * width, 4, 2, 1, bias=False), nn.BatchNorm2d(4 * width), nn.LeakyReLU(slope, True),
+            nn.Flatten(), nn.Linear(4 * width * 7 * 7, hidden, bias=False), nn.BatchNorm1d(hidden),
+            nn.LeakyReLU(slope, True))
+        self.source = nn.Linear(hidden, 1)
+        self.q = nn.Sequential(nn.Linear(hidden, q_hidden, bias=False), nn.BatchNorm1d(q_hidden),
+                               nn.LeakyReLU(slope, True), nn.Linear(q_hidden, categories + 2 * continuous))
+        self.apply(init_weights)
+
+    def forward(self, images: torch.Tensor):
+        if images.shape[1:] != (1, 28, 28):
+            raise ValueError(f"D expects images of shape (N, 1, 28, 28); got {tuple(images.shape)}")
+        features = self.trunk(images)
+        q = self.q(features)
+        k, c = self.categories, self.continuous
+        return self.source(features).flatten(), q[:, :k], q[:, k:k + c], q[:, k + c:]
