@@ -95,3 +95,20 @@ def test_invert_finds_a_z_that_reproduces_a_generated_image():
         after = (G(z, a) - target).pow(2).mean()
     assert after < 0.3 * start
     assert all(p.requires_grad for p in G.parameters())
+
+
+def test_without_attributes_the_networks_are_an_unconditional_gan():
+    # notebook 09's face GAN: 07's networks with the attribute vector taken away
+    torch.manual_seed(0)
+    G, D = acgan.Generator(16, 0, width=8), acgan.Discriminator(0, width=8)
+    assert not any(isinstance(m, nn.Linear) and 0 in m.weight.shape for m in [*G.modules(), *D.modules()])
+    images = G(torch.randn(4, 16))
+    assert images.shape == (4, 3, 32, 32) and images.abs().max() <= 1
+    source, attribute_logits = D(images)
+    assert source.shape == (4,) and attribute_logits is None
+    source.sum().backward()
+    assert G.project.weight.grad.abs().sum() > 0, "D's verdict must reach G"
+    with pytest.raises(ValueError, match="takes 0 attribute numbers"):
+        G(torch.randn(4, 16), torch.zeros(4, 12))
+    with pytest.raises(ValueError, match="got none"):
+        acgan.Generator(16, 12, width=8)(torch.randn(4, 16))

@@ -29,11 +29,14 @@ class ConditionalBatchNorm2d(nn.Module):
 
     def __init__(self, channels: int, attribute_dim: int):
         super().__init__()
-        self.norm = nn.BatchNorm2d(channels, affine=False)
-        self.gain = nn.Linear(attribute_dim, channels)
-        self.bias = nn.Linear(attribute_dim, channels)
+        # with no attributes (the unconditional G of notebook 09) it is plain BatchNorm, with its own gain and shift
+        self.norm = nn.BatchNorm2d(channels, affine=attribute_dim == 0)
+        self.gain = nn.Linear(attribute_dim, channels) if attribute_dim else None
+        self.bias = nn.Linear(attribute_dim, channels) if attribute_dim else None
 
-    def forward(self, x: torch.Tensor, a: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, a: torch.Tensor | None) -> torch.Tensor:
+        if self.gain is None:
+            return self.norm(x)
         return self.norm(x) * (1 + self.gain(a)[:, :, None, None]) + self.bias(a)[:, :, None, None]
 
 
@@ -45,7 +48,7 @@ class UpBlock(nn.Module):
         self.conv = nn.Conv2d(c_in, c_out, 3, padding=1)
         self.norm = ConditionalBatchNorm2d(c_out, attribute_dim)
 
-    def forward(self, x: torch.Tensor, a: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, a: torch.Tensor | None) -> torch.Tensor:
         return F.relu(self.norm(self.conv(F.interpolate(x, scale_factor=2, mode="nearest")), a))
 
 
@@ -54,7 +57,8 @@ class Generator(nn.Module):
 
     The attribute vector a reaches every block through conditional batch norm, and the first map too
     (as a gain and offset); z alone decides the first map's layout. identity_dim > 0 adds an identity code
-    input (for an experiment that names people).
+    input (for an experiment that names people). attribute_dim = 0 makes an unconditional G (plain BatchNorm),
+    called as G(z).
     """
 
     def __init__(self, z_dim: int = 64, attribute_dim: int = 12, identity_dim: int = 0, size: int = 32,
@@ -70,7 +74,10 @@ class Generator(nn.Module):
         self.blocks = nn.ModuleList(UpBlock(a, b, attribute_dim) for a, b in zip(widths[:-1], widths[1:]))
         self.to_rgb = nn.Conv2d(widths[-1], channels, 3, padding=1)
 
-    def forward(self, z: torch.Tensor, attributes: torch.Tensor, identity: torch.Tensor | None = None):
+    def forward(self, z: torch.Tensor, attributes: torch.Tensor | None = None, identity: torch.Tensor | None = None):
+        if (attributes is None) != (self.attribute_dim == 0):
+            raise ValueError(f"this G takes {self.attribute_dim} attribute numbers per image; got "
+                             f"{'none' if attributes is None else tuple(attributes.shape)}")
         inputs = torch.cat([z, identity], 1) if self.identity_dim else z
         h = F.relu(self.start_norm(self.project(inputs).view(len(z), -1, 4, 4), attributes))
         for block in self.blocks:
@@ -88,6 +95,7 @@ class Discriminator(nn.Module):
 
     source(x, a) = w . h + <embed(a), h>: the projection term is how D is given the attribute vector.
     attributes(x) = a linear head: the auxiliary classifier. Both are logits; there is no Softmax module.
+    attribute_dim = 0 makes a plain unconditional D: no projection and no auxiliary head.
     """
 
     def __init__(self, attribute_dim: int = 12, size: int = 32, channels: int = 3, width: int = 64,
@@ -101,13 +109,15 @@ class Discriminator(nn.Module):
         self.trunk = nn.Sequential(*blocks, nn.Flatten(),
                                    nn.utils.spectral_norm(nn.Linear(width * 4 * 4 * 4, features)), nn.LeakyReLU(0.2))
         self.source_head = nn.utils.spectral_norm(nn.Linear(features, 1))
-        self.embed = nn.utils.spectral_norm(nn.Linear(attribute_dim, features, bias=False))
-        self.attribute_head = nn.Linear(features, attribute_dim)
+        self.embed = nn.utils.spectral_norm(nn.Linear(attribute_dim, features, bias=False)) if attribute_dim else None
+        self.attribute_head = nn.Linear(features, attribute_dim) if attribute_dim else None
 
     def forward(self, x: torch.Tensor, attributes: torch.Tensor | None = None):
-        """Returns (source logits (N,), attribute logits (N, attribute_dim))."""
+        """Returns (source logits (N,), attribute logits (N, attribute_dim), or None when D has no attributes)."""
         h = self.trunk(x)
         source = self.source_head(h).squeeze(1)
+        if self.attribute_head is None:
+            return source, None
         if attributes is not None:
             source = source + (self.embed(attributes) * h).sum(1)
         return source, self.attribute_head(h)
