@@ -56,3 +56,9 @@ def attribute_loss(logits: torch.Tensor, attributes: torch.Tensor, sizes: Sequen
         else:
             total = total + F.cross_entropy(block, target.long())
     return total
+
+
+def gaussian_nll(mean: torch.Tensor, log_var: torch.Tensor, value: torch.Tensor) -> torch.Tensor:
+    """-log N(value; mean, exp(log_var)) without its constant log(2 pi) / 2: summed over the codes (columns),
+    averaged over the batch. InfoGAN's Q loss for continuous codes, where Q(c | x) is taken to be a Gaussian."""
+    return (0.5 * log_var + 0.5 * (value - mean).pow(2) / log_var.exp()).sum(1).mean()

@@ -2,6 +2,7 @@
 
 import math
 
+import pytest
 import torch
 
 from course_utils import losses
@@ -40,3 +41,15 @@ def test_the_value_at_the_optimal_d_is_the_jensen_shannon_form():
         assert math.isclose(value.item(), -math.log(4) + 2 * jsd.item(), abs_tol=1e-12)
         other = torch.rand(len(p_data), generator=torch.Generator().manual_seed(seed + 100), dtype=torch.float64)
         assert (p_data * other.log()).sum() + (p_g * (1 - other).log()).sum() <= value
+
+
+def test_gaussian_nll_is_the_normal_log_density_without_its_constant():
+    g = torch.Generator().manual_seed(0)
+    mean, log_var, value = (torch.randn(32, 2, generator=g) for _ in range(3))
+    exact = -torch.distributions.Normal(mean, (0.5 * log_var).exp()).log_prob(value).sum(1).mean()
+    constant = 2 * 0.5 * math.log(2 * math.pi)  # two codes
+    assert losses.gaussian_nll(mean, log_var, value).item() == pytest.approx(exact.item() - constant, abs=1e-5)
+    # a unit Gaussian centred on the value costs nothing; the loss falls as the mean moves onto the value
+    assert losses.gaussian_nll(value, torch.zeros_like(value), value).item() == 0
+    unit = torch.zeros_like(value)
+    assert losses.gaussian_nll(value + 0.1, unit, value) < losses.gaussian_nll(mean, unit, value)
