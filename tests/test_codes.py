@@ -39,3 +39,20 @@ def test_bad_input_is_refused_with_a_clear_message():
         codes.matched_accuracy(torch.tensor([0, 1]), torch.tensor([0, 10]))
     with pytest.raises(ValueError, match="code values must be integers"):
         codes.matched_accuracy(torch.tensor([0.0, 1.0]), torch.tensor([0, 1]))
+
+
+def test_merged_names_the_digit_two_code_values_share():
+    table = np.eye(10, dtype=int) * 100
+    table[9] = 0
+    table[9, 4] = 80  # code 9 draws 4s, as code 4 does
+    table[9, 9] = 20
+    assert codes.merged(table) == {4: [4, 9]}
+    assert codes.merged(np.eye(10, dtype=int)) == {}
+
+
+def test_sweep_agreement_counts_the_images_read_as_their_sweeps_centre():
+    classes = torch.tensor([[3, 3, 3, 3, 3], [7, 7, 7, 1, 1]])
+    assert codes.sweep_agreement(classes, centre=2) == pytest.approx(8 / 10)
+    assert codes.sweep_agreement(classes, centre=4) == pytest.approx(7 / 10)  # row 2 is now read against its 1s
+    with pytest.raises(ValueError, match="centre"):
+        codes.sweep_agreement(classes, centre=5)

@@ -36,3 +36,22 @@ def matched_accuracy(codes: torch.Tensor, classes: torch.Tensor, n_codes: int = 
     table = contingency(codes, classes, n_codes, n_classes)
     rows, cols = linear_sum_assignment(table, maximize=True)
     return table[rows, cols].sum() / table.sum(), dict(zip(rows.tolist(), cols.tolist())), table
+
+
+def merged(table: np.ndarray) -> dict[int, list[int]]:
+    """{class: [code values]} for each class that is the commonest reading of two or more code values: the
+    failure where two values of the code draw one digit (and some other digit has no value of its own)."""
+    commonest = table.argmax(1)
+    return {int(c): np.flatnonzero(commonest == c).tolist() for c in np.unique(commonest)
+            if (commonest == c).sum() > 1}
+
+
+def sweep_agreement(classes: torch.Tensor, centre: int) -> float:
+    """classes (n, steps): the judged class of every image of n sweeps of one code (each row one z and one
+    categorical value, the code moved across the columns). The share of images read as the same class as
+    their row's image at column `centre`: 1 means the code never changed which digit the judge saw."""
+    classes = torch.as_tensor(classes)
+    if classes.dim() != 2 or not 0 <= centre < classes.shape[1]:
+        raise ValueError(f"classes must be (sweeps, steps) and centre a column of it; got {tuple(classes.shape)} "
+                         f"and {centre}")
+    return (classes == classes[:, centre : centre + 1]).float().mean().item()

@@ -1,0 +1,41 @@
+"""Shape figures of digit images from the moments of their ink: what a continuous InfoGAN code may control.
+
+Ink is the image mapped from [-1, 1] to [0, 1] (background 0). With the ink's centre (x̄, ȳ) and its central
+moments mu_pq = sum (x - x̄)^p (y - ȳ)^q ink / sum ink, two figures read a digit's shape:
+
+- slant = -mu_11 / mu_02: how far the ink moves right per pixel upwards (rows count downwards, hence the sign);
+  0 for an upright stroke, positive when the top leans right, as in handwriting that leans forward;
+- width = sqrt(mu_20): the horizontal spread of the ink around its centre, in pixels.
+"""
+
+from __future__ import annotations
+
+import torch
+
+
+def _ink_moments(images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    if images.dim() != 4 or images.shape[1] != 1:
+        raise ValueError(f"images must be (N, 1, H, W) greyscale; got {tuple(images.shape)}")
+    ink = ((images[:, 0].float() + 1) / 2).clamp(0, 1)
+    mass = ink.sum((1, 2))
+    if bool((mass <= 0).any()):
+        raise ValueError("an image without ink has no shape to measure")
+    h, w = ink.shape[1:]
+    y = torch.arange(h, dtype=ink.dtype, device=ink.device)[None, :, None]
+    x = torch.arange(w, dtype=ink.dtype, device=ink.device)[None, None, :]
+    cx, cy = (ink * x).sum((1, 2)) / mass, (ink * y).sum((1, 2)) / mass
+    dx, dy = x - cx[:, None, None], y - cy[:, None, None]
+    mu20, mu11, mu02 = ((ink * d).sum((1, 2)) / mass for d in (dx * dx, dx * dy, dy * dy))
+    return mu20, mu11, mu02
+
+
+def slant(images: torch.Tensor) -> torch.Tensor:
+    """(N,) pixels of rightward shift per pixel upwards: 0 upright, > 0 leaning right."""
+    _, mu11, mu02 = _ink_moments(images)
+    return -mu11 / mu02
+
+
+def width(images: torch.Tensor) -> torch.Tensor:
+    """(N,) the horizontal spread of the ink (its standard deviation across the columns), in pixels."""
+    mu20, _, _ = _ink_moments(images)
+    return mu20.sqrt()

@@ -1,0 +1,35 @@
+import pytest
+import torch
+
+from course_utils.evaluate import moments
+
+
+def stroke(lean: float, half_width: int = 1, size: int = 28) -> torch.Tensor:
+    """A straight stroke from the bottom row to the top row whose top is `lean` pixels per row to the right."""
+    image = -torch.ones(1, 1, size, size)
+    for row in range(4, size - 4):
+        centre = round(size / 2 + lean * (size / 2 - row))  # rows count downwards: upwards means row falls
+        image[0, 0, row, centre - half_width : centre + half_width + 1] = 1
+    return image
+
+
+def test_an_upright_stroke_has_no_slant_and_a_leaning_one_has_its_lean():
+    assert abs(moments.slant(stroke(0.0)).item()) < 1e-6
+    assert moments.slant(stroke(0.3)).item() == pytest.approx(0.3, abs=0.03)
+    assert moments.slant(stroke(-0.3)).item() == pytest.approx(-0.3, abs=0.03)
+
+
+def test_width_grows_with_the_ink_across_the_columns():
+    thin, thick = moments.width(stroke(0.0, 1)).item(), moments.width(stroke(0.0, 4)).item()
+    assert thin == pytest.approx((2 / 3) ** 0.5, abs=1e-5)  # columns -1, 0, 1 around the centre
+    assert thick > 3 * thin
+    # the batch is measured image by image
+    both = moments.width(torch.cat([stroke(0.0, 1), stroke(0.0, 4)]))
+    assert both.tolist() == pytest.approx([thin, thick])
+
+
+def test_blank_or_colour_images_are_refused():
+    with pytest.raises(ValueError, match="without ink"):
+        moments.slant(-torch.ones(2, 1, 28, 28))
+    with pytest.raises(ValueError, match="greyscale"):
+        moments.width(torch.zeros(2, 3, 28, 28))
