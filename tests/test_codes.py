@@ -52,7 +52,7 @@ def test_merged_names_the_digit_two_code_values_share():
 
 def test_sweep_agreement_counts_the_images_read_as_their_sweeps_centre():
     classes = torch.tensor([[3, 3, 3, 3, 3], [7, 7, 7, 1, 1]])
-    assert codes.sweep_agreement(classes, centre=2) == pytest.approx(8 / 10)
-    assert codes.sweep_agreement(classes, centre=4) == pytest.approx(7 / 10)  # row 2 is now read against its 1s
+    assert codes.sweep_agreement(classes, centre=2) == pytest.approx(6 / 8)  # the centres themselves do not count
+    assert codes.sweep_agreement(classes, centre=4) == pytest.approx(5 / 8)  # row 2 is now read against its 1s
     with pytest.raises(ValueError, match="centre"):
         codes.sweep_agreement(classes, centre=5)

@@ -23,6 +23,10 @@ def test_width_grows_with_the_ink_across_the_columns():
     thin, thick = moments.width(stroke(0.0, 1)).item(), moments.width(stroke(0.0, 4)).item()
     assert thin == pytest.approx((2 / 3) ** 0.5, abs=1e-5)  # columns -1, 0, 1 around the centre
     assert thick > 3 * thin
+    # leaning is not widening: the same stroke sheared keeps about its width
+    assert moments.width(stroke(0.4, 1)).item() == pytest.approx(thin, abs=0.15)
+    # a faint haze (a Tanh's never-quite -1 background) changes nothing
+    assert moments.width(stroke(0.0, 1).clamp(min=-0.85)).item() == pytest.approx(thin)
     # the batch is measured image by image
     both = moments.width(torch.cat([stroke(0.0, 1), stroke(0.0, 4)]))
     assert both.tolist() == pytest.approx([thin, thick])

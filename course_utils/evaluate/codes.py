@@ -48,10 +48,12 @@ def merged(table: np.ndarray) -> dict[int, list[int]]:
 
 def sweep_agreement(classes: torch.Tensor, centre: int) -> float:
     """classes (n, steps): the judged class of every image of n sweeps of one code (each row one z and one
-    categorical value, the code moved across the columns). The share of images read as the same class as
-    their row's image at column `centre`: 1 means the code never changed which digit the judge saw."""
+    categorical value, the code moved across the columns). The share of the other images of each row read as
+    the same class as the row's image at column `centre` (which agrees with itself, so it is left out): 1 means
+    the code never changed which digit the judge saw."""
     classes = torch.as_tensor(classes)
-    if classes.dim() != 2 or not 0 <= centre < classes.shape[1]:
-        raise ValueError(f"classes must be (sweeps, steps) and centre a column of it; got {tuple(classes.shape)} "
-                         f"and {centre}")
-    return (classes == classes[:, centre : centre + 1]).float().mean().item()
+    if classes.dim() != 2 or classes.shape[1] < 2 or not 0 <= centre < classes.shape[1]:
+        raise ValueError(f"classes must be (sweeps, steps) with at least two steps, and centre a column of it; "
+                         f"got {tuple(classes.shape)} and {centre}")
+    others = torch.cat([classes[:, :centre], classes[:, centre + 1 :]], 1)
+    return (others == classes[:, centre : centre + 1]).float().mean().item()

@@ -1,22 +1,29 @@
 """Shape figures of digit images from the moments of their ink: what a continuous InfoGAN code may control.
 
-Ink is the image mapped from [-1, 1] to [0, 1] (background 0). With the ink's centre (x̄, ȳ) and its central
-moments mu_pq = sum (x - x̄)^p (y - ȳ)^q ink / sum ink, two figures read a digit's shape:
+Ink is the image mapped from [-1, 1] to [0, 1], with values under INK_FLOOR set to 0 (a generator's Tanh never
+draws an exact -1, and a faint haze over all 784 pixels would pull every moment towards the centre). With the
+ink's centre (x̄, ȳ) and its central moments mu_pq = sum (x - x̄)^p (y - ȳ)^q ink / sum ink, two figures read a
+digit's shape:
 
 - slant = -mu_11 / mu_02: how far the ink moves right per pixel upwards (rows count downwards, hence the sign);
   0 for an upright stroke, positive when the top leans right, as in handwriting that leans forward;
-- width = sqrt(mu_20): the horizontal spread of the ink around its centre, in pixels.
+- width = sqrt(mu_20 - mu_11^2 / mu_02): the horizontal spread of the ink around the slanted axis, in pixels.
+  Shearing a digit by a slant s adds about s^2 mu_02 to mu_20; subtracting mu_11^2 / mu_02 removes exactly that
+  share, so a leaning digit is not counted as a wide one.
 """
 
 from __future__ import annotations
 
 import torch
 
+INK_FLOOR = 0.1
+
 
 def _ink_moments(images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     if images.dim() != 4 or images.shape[1] != 1:
         raise ValueError(f"images must be (N, 1, H, W) greyscale; got {tuple(images.shape)}")
     ink = ((images[:, 0].float() + 1) / 2).clamp(0, 1)
+    ink = torch.where(ink >= INK_FLOOR, ink, torch.zeros_like(ink))
     mass = ink.sum((1, 2))
     if bool((mass <= 0).any()):
         raise ValueError("an image without ink has no shape to measure")
@@ -36,6 +43,6 @@ def slant(images: torch.Tensor) -> torch.Tensor:
 
 
 def width(images: torch.Tensor) -> torch.Tensor:
-    """(N,) the horizontal spread of the ink (its standard deviation across the columns), in pixels."""
-    mu20, _, _ = _ink_moments(images)
-    return mu20.sqrt()
+    """(N,) the horizontal spread of the ink around its slanted axis (a standard deviation), in pixels."""
+    mu20, mu11, mu02 = _ink_moments(images)
+    return (mu20 - mu11**2 / mu02).clamp(min=0).sqrt()
