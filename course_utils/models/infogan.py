@@ -9,9 +9,10 @@
 
 The paper's width is w = 32 (64 and 128 channels); notebook 09 trains w = 16, about 120 ms a step with its
 translated inputs (batch 64, 2 CPU cores). Keep both the width and the fully connected layers of 1024: in
-development runs on the offline MNIST sample (seed 0, 2,000 steps, the notebook's recipe) the matched accuracy
-was 0.98 at w = 16, 0.72 at w = 8 and 0.78 with hidden = 512; without the FC layers the categorical code drew
-mixtures of digits (0.33-0.62 after 5,000 steps). Q shares D's trunk, so reading the code costs one small head.
+development runs on the offline MNIST sample (seed 0, 2,000 steps, D reading translated images as in the
+notebook) the matched accuracy was 0.98 at w = 16, 0.72 at w = 8 and 0.78 with hidden = 512; without the FC
+layers the categorical code drew mixtures of digits (0.33-0.62 after 5,000 steps). Q shares D's trunk, so
+reading the code costs one small head.
 """
 
 from __future__ import annotations
