@@ -56,3 +56,9 @@ def test_sweep_agreement_counts_the_images_read_as_their_sweeps_centre():
     assert codes.sweep_agreement(classes, centre=4) == pytest.approx(5 / 8)  # row 2 is now read against its 1s
     with pytest.raises(ValueError, match="centre"):
         codes.sweep_agreement(classes, centre=5)
+
+
+def test_the_accuracy_is_a_plain_float():
+    # a training history keeps it, and checkpoints load with weights_only=True, which refuses numpy scalars
+    accuracy, _, _ = codes.matched_accuracy(torch.arange(20) % 10, torch.arange(20) % 10)
+    assert type(accuracy) is float

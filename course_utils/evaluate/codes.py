@@ -35,7 +35,7 @@ def matched_accuracy(codes: torch.Tensor, classes: torch.Tensor, n_codes: int = 
     contingency table."""
     table = contingency(codes, classes, n_codes, n_classes)
     rows, cols = linear_sum_assignment(table, maximize=True)
-    return table[rows, cols].sum() / table.sum(), dict(zip(rows.tolist(), cols.tolist())), table
+    return float(table[rows, cols].sum() / table.sum()), dict(zip(rows.tolist(), cols.tolist())), table
 
 
 def merged(table: np.ndarray) -> dict[int, list[int]]:
