@@ -1,0 +1,77 @@
+"""The latent benchmark in its quick profile: `python -m benchmarks latent` executes notebook 09, which records the
+figures of its tables (latent.json), InfoGAN's samples with the code value each was drawn with
+(latent.samples.npz) and the face arithmetic's results with the attributes they were meant to have
+(arithmetic.samples.npz)."""
+
+import math
+
+import benchmark_runs
+import numpy as np
+import pytest
+
+from course_utils.data import faces
+
+pytestmark = pytest.mark.slow  # InfoGAN and a face GAN are trained
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("latent")
+    record, executed = benchmark_runs.quick_run("latent", out)
+    return out, record, executed
+
+
+def test_the_record_holds_every_table(quick_run):
+    _, record, _ = quick_run
+    for key in ("matched_accuracy_per_seed", "matched_accuracy_mean", "matched_accuracy_std", "continuous_codes",
+                "arithmetic", "arithmetic_three_samples", "face_frechet", "face_frechet_real_floor",
+                "judge_heldout_accuracy", "face_judge_heldout_accuracy", "reference", "seconds"):
+        assert key in record, key
+    assert list(record["matched_accuracy_per_seed"]) == ["0"]
+    assert set(record["continuous_codes"]) == {"c2", "c3"}
+    assert "smiling" in record["arithmetic"]  # (quick: glasses may be too rare among the faces to have a vector)
+    for row in record["arithmetic"].values():
+        for key in ("flipped", "kept (lowest)", "control: flipped", "control: kept (lowest)"):
+            assert 0 <= row[key] <= 1, (key, row)
+
+
+def test_infogan_samples_carry_their_codes_evenly(quick_run):
+    out, _, _ = quick_run
+    samples = np.load(out / "latent.samples.npz")
+    images, codes = samples["images"], samples["codes"]
+    assert images.shape == (2000, 1, 28, 28) and images.dtype == np.float32
+    assert images.min() >= -1 and images.max() <= 1
+    assert codes.shape == (2000,) and np.bincount(codes, minlength=10).tolist() == [200] * 10
+
+
+def test_arithmetic_samples_carry_the_attributes_they_were_meant_to_have(quick_run):
+    out, record, _ = quick_run
+    samples = np.load(out / "arithmetic.samples.npz")
+    images, attributes = samples["images"], samples["attributes"]
+    assert tuple(samples["attribute_names"]) == faces.ATTRIBUTE_NAMES
+    assert images.shape[1:] == (3, 32, 32) and len(images) == len(attributes)
+    blocks = record["arithmetic_samples"]
+    assert list(blocks)[0] == "smiling" and len(images) == sum(blocks.values())
+    # each block was meant to have the concept its vector adds: smiling first, then glasses when recorded
+    columns = {"smiling": faces.SMILING, "eyeglasses": faces.EYEGLASSES}
+    start = 0
+    for name, count in blocks.items():
+        assert count == record["arithmetic"][name]["test faces without it"]
+        assert (attributes[start:start + count, columns[name]] == 1).all(), name
+        start += count
+
+
+def test_q_learned_to_read_the_code_from_gs_pictures(quick_run):
+    # A learning floor on today's step and loss: Q's cross-entropy on the categorical code starts at log 10 = 2.30
+    # (Q guesses); after the quick run's 3 passes it must have fallen well below. A step that detaches Q's input
+    # from G, or leaves Q out of an optimiser, keeps it near log 10.
+    _, record, _ = quick_run
+    assert record["info_category_late"] < 0.5 * math.log(10), record["info_category_late"]
+
+
+def test_the_face_gan_moved_towards_real_faces(quick_run):
+    # A learning floor on the face GAN's step: the judge's Frechet distance to real faces falls from about 550 at
+    # G's initial weights to about 200 in the quick run's 184 steps (it wanders on the way: 357 at step 150)
+    _, record, _ = quick_run
+    assert record["face_frechet"] < 0.6 * record["face_frechet_start"], (record["face_frechet"],
+                                                                        record["face_frechet_start"])
