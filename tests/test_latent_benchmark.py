@@ -29,7 +29,8 @@ def test_the_record_holds_every_table(quick_run):
         assert key in record, key
     assert list(record["matched_accuracy_per_seed"]) == ["0"]
     assert set(record["continuous_codes"]) == {"c2", "c3"}
-    assert "smiling" in record["arithmetic"]  # (quick: glasses may be too rare among the faces to have a vector)
+    # (the quick run's GAN may draw too few judged smiles or glasses for a concept's vector: it is then left out)
+    assert set(record["arithmetic_samples"]) <= {"smiling", "eyeglasses"} & set(record["arithmetic"])
     for row in record["arithmetic"].values():
         for key in ("flipped", "kept (lowest)", "control: flipped", "control: kept (lowest)"):
             assert 0 <= row[key] <= 1, (key, row)
@@ -46,12 +47,15 @@ def test_infogan_samples_carry_their_codes_evenly(quick_run):
 
 def test_arithmetic_samples_carry_the_attributes_they_were_meant_to_have(quick_run):
     out, record, _ = quick_run
+    blocks = record["arithmetic_samples"]
+    if not blocks:
+        assert not (out / "arithmetic.samples.npz").exists()
+        pytest.skip("the quick run's GAN drew too few judged smiles and glasses for either vector")
     samples = np.load(out / "arithmetic.samples.npz")
     images, attributes = samples["images"], samples["attributes"]
     assert tuple(samples["attribute_names"]) == faces.ATTRIBUTE_NAMES
     assert images.shape[1:] == (3, 32, 32) and len(images) == len(attributes)
-    blocks = record["arithmetic_samples"]
-    assert list(blocks)[0] == "smiling" and len(images) == sum(blocks.values())
+    assert list(blocks) == [n for n in ("smiling", "eyeglasses") if n in blocks] and len(images) == sum(blocks.values())
     # each block was meant to have the concept its vector adds: smiling first, then glasses when recorded
     columns = {"smiling": faces.SMILING, "eyeglasses": faces.EYEGLASSES}
     start = 0
