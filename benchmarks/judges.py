@@ -1,23 +1,23 @@
-"""Train the MNIST and Fashion-MNIST judges from scratch and report their held-out accuracy.
+"""Train the MNIST, Fashion-MNIST and rendered hair-colour judges from scratch and report their held-out accuracy.
 
-The full profile retrains both (the figures are what a fresh machine gets); the quick profile reports the
+The full profile retrains all three (the figures are what a fresh machine gets); the quick profile reports the
 cached or shipped judges (training them first if neither is there).
 """
 
 from pathlib import Path
 
 from course_utils import runtime
-from course_utils.judges import digits
+from course_utils.judges import labels
 
 
 def run(profile: str, seed: int, out: Path) -> dict:
     device = runtime.get_device()
     figures = {}
-    for dataset in ("mnist", "fashion"):
+    for dataset in ("mnist", "fashion", "faces"):
         if profile == "full":
-            judge = digits.train_judge(dataset, device, seed=seed)
+            judge = labels.train_judge(dataset, device, seed=seed)
         else:
-            judge = digits.get_judge(dataset, device)
+            judge = labels.get_judge(dataset, device)
         figures[f"{dataset}_source"] = judge.source
         figures[f"{dataset}_heldout_accuracy"] = round(judge.heldout_accuracy, 4)
         figures[f"{dataset}_train_seconds"] = round(judge.train_seconds, 1)

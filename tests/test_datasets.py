@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from course_utils.data import mnist
+from course_utils.data import datasets, mnist
 
 
 def write_idx(path, array, compress=False):
@@ -120,8 +120,8 @@ def test_debian_fashion_has_all_70000_images(tmp_path):
 def test_bad_split_and_dataset():
     with pytest.raises(ValueError, match="split must be 'train' or 'test'"):
         mnist.load_mnist("validation")
-    with pytest.raises(ValueError, match="dataset must be one of mnist, fashion"):
-        mnist.load_images("cifar")
+    with pytest.raises(ValueError, match="dataset must be one of mnist, fashion, cifar10, afhq, celeba, faces"):
+        datasets.load_images("cifar")
 
 
 def test_download_without_torchvision_is_a_clear_error(tmp_path, monkeypatch):

@@ -8,7 +8,7 @@ from torch import nn
 
 from course_utils import losses
 from course_utils.evaluate import gradients, metrics, sampling
-from course_utils.judges.digits import Judge
+from course_utils.judges.labels import Judge
 from course_utils.judges.net import JudgeNet
 
 

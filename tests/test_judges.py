@@ -6,9 +6,9 @@ import pytest
 import torch
 
 from course_utils.checkpoints import CheckpointError
-from course_utils.data.mnist import load_images
-from course_utils.judges import cache, digits, faces
-from course_utils.judges.digits import get_judge
+from course_utils.data.datasets import load_images
+from course_utils.judges import cache, faces, labels
+from course_utils.judges.labels import get_judge
 from course_utils.judges.net import JudgeNet
 from tests.test_datasets import fake_idx_set
 
@@ -18,7 +18,7 @@ CPU = torch.device("cpu")
 @pytest.fixture
 def fake_root(tmp_path, monkeypatch):
     fake_idx_set(tmp_path / "MNIST" / "raw", n_train=40, n_test=20)
-    monkeypatch.setitem(digits.RECIPES, "mnist", {"epochs": 1, "degrees": 5.0, "shift": 1.0})
+    monkeypatch.setitem(labels.RECIPES, "mnist", {"epochs": 1, "degrees": 5.0, "shift": 1.0})
     return tmp_path
 
 
@@ -30,7 +30,7 @@ def test_judge_is_trained_once_then_loaded_from_the_cache(fake_root, monkeypatch
     first = get_judge("mnist", CPU, root=fake_root)
     cached = list((fake_root / "judges").glob("mnist-*.pt"))
     assert len(cached) == 1
-    monkeypatch.setattr(digits, "fit", refuse_to_train)  # a seeded retrain would give the same judge: forbid it
+    monkeypatch.setattr(labels, "fit", refuse_to_train)  # a seeded retrain would give the same judge: forbid it
     again = get_judge("mnist", CPU, root=fake_root)
     assert again.heldout_accuracy == first.heldout_accuracy and 0 <= first.heldout_accuracy <= 1
     assert "full MNIST" in again.source
@@ -40,10 +40,10 @@ def test_judge_is_trained_once_then_loaded_from_the_cache(fake_root, monkeypatch
 
 def test_a_changed_recipe_trains_a_new_judge_beside_the_old(fake_root, monkeypatch):
     get_judge("mnist", CPU, root=fake_root)
-    monkeypatch.setitem(digits.RECIPES, "mnist", {"epochs": 1, "degrees": 0.0, "shift": 1.0})
+    monkeypatch.setitem(labels.RECIPES, "mnist", {"epochs": 1, "degrees": 0.0, "shift": 1.0})
     calls = []
-    real_fit = digits.fit
-    monkeypatch.setattr(digits, "fit", lambda *a, **k: calls.append(k) or real_fit(*a, **k))
+    real_fit = labels.fit
+    monkeypatch.setattr(labels, "fit", lambda *a, **k: calls.append(k) or real_fit(*a, **k))
     get_judge("mnist", CPU, root=fake_root)
     assert len(calls) == 1 and calls[0]["degrees"] == 0.0
     assert len(list((fake_root / "judges").glob("mnist-*.pt"))) == 2
@@ -64,12 +64,12 @@ def test_corrupt_cache_is_a_clear_error(fake_root):
 
 
 # The judges that the offline course reads with: each ships, current (its digest is the one the code asks for).
-OFFLINE_JUDGES = [("mnist", None), ("fashion", None), ("attributes", "full"), ("identity", "full")]
+OFFLINE_JUDGES = [("mnist", None), ("fashion", None), ("faces", None), ("attributes", "full"), ("identity", "full")]
 
 
 @pytest.mark.parametrize("name, profile", OFFLINE_JUDGES, ids=[n for n, _ in OFFLINE_JUDGES])
 def test_the_offline_judges_ship_with_the_package_and_load_without_training(name, profile, tmp_path, monkeypatch):
-    monkeypatch.setattr(digits, "train_judge", refuse_to_train)
+    monkeypatch.setattr(labels, "train_judge", refuse_to_train)
     monkeypatch.setattr(faces, "_train", refuse_to_train)
     if profile is None:
         try:
@@ -129,9 +129,9 @@ def test_a_read_only_data_folder_sends_the_judge_to_the_user_cache(fake_root, tm
 
 TWO_KERNELS = """
 import sys, torch
-from course_utils.judges import digits
-digits.RECIPES["mnist"] = {"epochs": 1, "degrees": 5.0, "shift": 1.0}
-judge = digits.get_judge("mnist", torch.device("cpu"), root=sys.argv[1])
+from course_utils.judges import labels
+labels.RECIPES["mnist"] = {"epochs": 1, "degrees": 5.0, "shift": 1.0}
+judge = labels.get_judge("mnist", torch.device("cpu"), root=sys.argv[1])
 print(judge.heldout_accuracy)
 """
 
@@ -143,5 +143,5 @@ def test_two_processes_training_one_judge_at_once_both_end_with_it(fake_root):
     assert [run.returncode for run in runs] == [0, 0], [err for _, err in outputs]
     files = sorted(p.name for p in (fake_root / "judges").iterdir())
     assert len(files) == 1 and files[0].startswith("mnist-") and files[0].endswith(".pt")  # no temporary left
-    cached = digits.get_judge("mnist", CPU, root=fake_root)
+    cached = labels.get_judge("mnist", CPU, root=fake_root)
     assert {float(out) for out, _ in outputs} == {cached.heldout_accuracy}  # seeded: both trained the same judge

@@ -16,7 +16,7 @@ import torch
 from benchmark_runs import quick_run
 
 from course_utils.evaluate import metrics
-from course_utils.judges.digits import get_judge
+from course_utils.judges.labels import get_judge
 
 pytestmark = pytest.mark.slow
 # the keys of the old scripts (benchmarks/mlp_gan.py, benchmarks/cgan.py) and of the shared command line

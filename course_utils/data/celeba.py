@@ -2,6 +2,7 @@
 
 `load_celeba` reads `data/celeba/img_align_celeba/*.jpg` and `list_attr_celeba.txt` when the user has them,
 keeping a chosen subset of CelebA's 40 binary attributes, and returns a `FaceSet` like the face renderer.
+`load_celeba_images` gives notebook 05 the same pictures as an ImageSet labelled by one attribute.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ import torch
 
 from ..runtime import DATA_ROOT
 from .faces import Attribute, FaceSet
+from .fetch import torchvision_download
+from .imageset import ImageSet
+from .pictures import read_square
 
 CELEBA_DEFAULT = ("Smiling", "Eyeglasses", "Male", "Young", "Black_Hair", "Blond_Hair")
 _CELEBA_SPLITS = {"train": 0, "valid": 1, "test": 2, "all": None}
@@ -60,8 +64,6 @@ def load_celeba(root: Path | str = DATA_ROOT, *, attributes: Sequence[str] = CEL
     'test' (from list_eval_partition.txt, which is then required) or 'all'. limit: keep the first images.
     Identities come from identity_CelebA.txt when it is there (else -1).
     """
-    from PIL import Image  # Pillow comes with matplotlib
-
     folder = Path(root) / "celeba"
     attr_path, image_dir = folder / "list_attr_celeba.txt", folder / "img_align_celeba"
     if not attr_path.is_file() or not image_dir.is_dir():
@@ -96,15 +98,29 @@ def load_celeba(root: Path | str = DATA_ROOT, *, attributes: Sequence[str] = CEL
         path = image_dir / files[i]
         if not path.is_file():
             raise FileNotFoundError(f"{attr_path.name} lists {files[i]}, but {path} does not exist")
-        with Image.open(path) as picture:
-            picture = picture.convert("RGB")
-            w, h = picture.size
-            side = min(w, h)
-            left, top = (w - side) // 2, (h - side) // 2
-            picture = picture.crop((left, top, left + side, top + side)).resize((size, size), Image.BILINEAR)
-            images[row] = np.asarray(picture, dtype=np.float32).transpose(2, 0, 1) / 127.5 - 1.0
+        images[row] = read_square(path, size)
     columns = [names.index(a) for a in attributes]
     attribute_set = tuple(Attribute(a, ("no", "yes")) for a in attributes)
     identities = torch.tensor([identity_table.get(files[i], -1) for i in keep], dtype=torch.int64)
     return FaceSet(torch.from_numpy(images), torch.from_numpy(values[keep][:, columns]), identities, attribute_set,
                    f"CelebA ({folder}, split {split})")
+
+
+# notebook 05's CelebA: conditioned on one binary attribute, so that a judge can say whether G drew what it
+# was asked for (the source report trained it with one class, where every judge would say yes)
+CELEBA_CLASS_ATTRIBUTE = "Male"
+CELEBA_IMAGE_LIMIT = 60_000  # reading all 162,770 training JPEGs takes minutes; the first 60,000 are plenty here
+_IMAGESET_SPLITS = {"train": "train", "test": "test"}
+
+
+def load_celeba_images(split: str = "train", root: Path | str = DATA_ROOT, size: int = 32,
+                       download: bool = False) -> ImageSet:
+    """CelebA as an ImageSet labelled female / male by its 'Male' attribute (at most CELEBA_IMAGE_LIMIT images)."""
+    if split not in _IMAGESET_SPLITS:
+        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    if download and not (Path(root) / "celeba" / "list_attr_celeba.txt").is_file():
+        torchvision_download("CelebA", Path(root), "about 1.4 GB, from Google Drive, which often refuses: then "
+                             "fetch it from the CelebA site by hand", [{"split": "all"}])
+    faces = load_celeba(root, attributes=(CELEBA_CLASS_ATTRIBUTE,), split=_IMAGESET_SPLITS[split], size=size,
+                        limit=CELEBA_IMAGE_LIMIT)
+    return ImageSet(faces.images, faces.attributes[:, 0].clone(), ("female", "male"), faces.source, split)

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from .imageset import ImageSet
+
 # Bump when the drawing changes: cached face judges are keyed by it and then retrained.
 RENDERER_VERSION = 1
 
@@ -354,3 +356,19 @@ def sample_faces(n: int, *, identities: int | Sequence[int] = 1000, seed: int = 
             labels.append(out[1])
     return FaceSet(torch.cat(images), torch.from_numpy(attributes), torch.from_numpy(ids), ATTRIBUTES,
                    f"the procedural face renderer (seed {seed})", torch.cat(labels) if segments else None)
+
+
+# The colour set of notebook 05: rendered faces labelled by hair colour only (the offline stand-in for the
+# source report's Animal-faces). Test faces show people no training face shows.
+HAIR_SET_SIZES = {"train": 8_000, "test": 2_000}
+HAIR_SET_IDENTITIES = {"train": range(0, 2_000), "test": range(500_000, 501_000)}
+
+
+def hair_colour_set(split: str = "train", size: int = 32) -> ImageSet:
+    """Rendered faces as an ImageSet whose labels are their hair colour (4 classes, uniformly drawn)."""
+    if split not in HAIR_SET_SIZES:
+        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    drawn = sample_faces(HAIR_SET_SIZES[split], identities=list(HAIR_SET_IDENTITIES[split]), size=size,
+                         stream=301 if split == "train" else 302)
+    return ImageSet(drawn.images, drawn.attributes[:, HAIR_COLOUR].clone(), ATTRIBUTES[HAIR_COLOUR].values,
+                    f"{drawn.source}, labelled by hair colour", split)

