@@ -100,7 +100,8 @@ def main(argv=None) -> int:
     parser.add_argument("--profile", choices=runtime.PROFILES, default="full")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, required=True, help="folder for NAME.json (and NAME.samples.npz)")
-    parser.add_argument("--dataset", help="for benchmarks whose notebook takes one (dcgan: mnist or fashion)")
+    parser.add_argument("--dataset", help="for benchmarks whose notebook takes one (dcgan: mnist, fashion, faces; "
+                                          "cifar10, afhq, celeba where their files are)")
     parser.add_argument("--size", type=int, help="image size, for benchmarks whose notebook takes one (dcgan)")
     parser.add_argument("--runs", type=Path, help="keep the notebook's training runs here (to export them as "
                                                   "pretrained weights); default: a temporary folder")

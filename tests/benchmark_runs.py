@@ -15,11 +15,12 @@ from benchmarks import __main__ as bench
 SEED = 0
 
 
-def quick_run(name: str, out: Path) -> tuple[dict, nbformat.NotebookNode]:
-    """`python -m benchmarks NAME --profile quick` into `out`: the record, and the executed notebook, checked to
-    be the benchmark's notebook run with the seed injected by papermill."""
+def quick_run(name: str, out: Path, **options: str) -> tuple[dict, nbformat.NotebookNode]:
+    """`python -m benchmarks NAME --profile quick [--OPTION VALUE ...]` into `out`: the record, and the executed
+    notebook, checked to be the benchmark's notebook run with the seed injected by papermill."""
+    flags = [text for option, value in options.items() for text in (f"--{option}", value)]
     assert bench.main([name, "--profile", "quick", "--seed", str(SEED), "--out", str(out),
-                       "--runs", os.environ["COURSE_RUNS"]]) == 0
+                       "--runs", os.environ["COURSE_RUNS"], *flags]) == 0
     record = json.loads((out / f"{name}.json").read_text())
     executed = nbformat.read(out / f"{name}.ipynb", as_version=4)
     injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]

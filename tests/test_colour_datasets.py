@@ -8,12 +8,15 @@ import nbformat
 import numpy as np
 import papermill
 import pytest
+import torch
 from PIL import Image
 
 from course_utils.data import afhq, celeba, cifar, datasets, faces, fetch
+from course_utils.judges import labels
 from course_utils.runtime import DATA_ROOT
 from tests.test_faces import ROWS, _fake_celeba
 
+CPU = torch.device("cpu")
 CIFAR_NAMES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
 
 
@@ -176,3 +179,16 @@ def test_notebook_05_without_cifar_stops_at_its_data_cell_saying_where_and_how(t
     failed = [c for c in executed.cells if any(o.get("output_type") == "error" for o in c.get("outputs", []))]
     assert len(failed) == 1 and 'datasets.load_images(dataset, "train"' in failed[0].source
     assert executed.cells.index(failed[0]) < min(i for i, c in enumerate(executed.cells) if "make_dcgan()" in c.source)
+
+
+def test_a_colour_set_gets_a_colour_judge_trained_once_then_cached(tmp_path, monkeypatch):
+    root = fake_cifar(tmp_path)
+    judge = labels.get_judge("cifar10", CPU, root=root)
+    assert judge.net.channels == 3 and judge.net.outputs == 10 and judge.class_names == tuple(CIFAR_NAMES)
+    assert 0.0 <= judge.heldout_accuracy <= 1.0 and "CIFAR-10" in judge.source
+    assert judge.predict(torch.zeros(5, 3, 32, 32)).shape == (5,)
+    monkeypatch.setattr(labels, "fit", lambda *a, **k: pytest.fail("the cached judge was trained again"))
+    again = labels.get_judge("cifar10", CPU, root=root)
+    assert again.heldout_accuracy == judge.heldout_accuracy
+    with pytest.raises(ValueError, match="dataset must be one of mnist, fashion, cifar10, afhq, celeba, faces"):
+        labels.get_judge("svhn", CPU, root=root)

@@ -5,7 +5,7 @@ import torch
 from torch.utils.flop_counter import FlopCounterMode
 
 from course_utils import losses
-from course_utils.models.dcgan import LAYOUTS, SEED_TABLE, ConditionalDiscriminator, ConditionalGenerator
+from course_utils.models.dcgan import LAYOUTS, REPORT_TABLE, ConditionalDiscriminator, ConditionalGenerator
 from course_utils.models.flops import count_parameters, flops_per_image, gan_flops, layer_table, matmul_flops_per_second
 
 
@@ -24,8 +24,9 @@ def test_shapes_and_range_at_every_size(size):
 
 
 def test_the_seed_table_builds_the_default_models():
-    g = ConditionalGenerator(SEED_TABLE["z_dim"], SEED_TABLE["n_classes"], SEED_TABLE["embed_dim"],
-                             SEED_TABLE["channels"], SEED_TABLE["feature_maps"], size=64)
+    row = REPORT_TABLE["MNIST"]
+    g = ConditionalGenerator(row["z_dim"], row["n_classes"], row["embed_dim"], row["channels"], row["feature_maps"],
+                             size=64)
     assert g.embed.weight.shape == (10, 5)
     assert g.net[0].in_channels == 25  # noise 20 + label embedding 5
     assert g.net[0].out_channels == 64 * 8  # the DCGAN paper's 4 x 4 x 512 start at 64 x 64
