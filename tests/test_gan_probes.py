@@ -67,6 +67,23 @@ def test_balanced_labels_and_generate():
     assert G.training
 
 
+def test_generate_passes_every_condition_row_by_row_in_batches():
+    """InfoGAN's G takes (z, category, continuous): each condition is cut into the same batches as z."""
+
+    class ThreeInputs(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.scale, self.batches = torch.nn.Parameter(torch.ones(())), []
+
+        def forward(self, z, category, continuous):
+            self.batches.append(len(z))
+            return self.scale * z.sum(1, keepdim=True) + 10 * category[:, None] + continuous
+
+    g, z, category = ThreeInputs(), torch.randn(7, 3), torch.arange(7)
+    out = sampling.generate(g, z, category, torch.ones(7, 1), batch_size=3)
+    assert g.batches == [3, 3, 1] and torch.allclose(out, z.sum(1, keepdim=True) + 10 * category[:, None] + 1)
+
+
 @pytest.fixture
 def random_judge():
     torch.manual_seed(0)

@@ -19,15 +19,13 @@ def balanced_labels(count: int, n_classes: int) -> torch.Tensor:
     return torch.arange(count) % n_classes
 
 
-def generate(generator: nn.Module, z: torch.Tensor, condition: torch.Tensor | None = None,
-             batch_size: int = 1000) -> torch.Tensor:
-    """G(z) or G(z, condition) in eval mode, in batches on G's device; float32 images on the CPU."""
+def generate(generator: nn.Module, z: torch.Tensor, *conditions: torch.Tensor, batch_size: int = 1000) -> torch.Tensor:
+    """G(z, *conditions) in eval mode, in batches on G's device; float32 images on the CPU. Each condition (a
+    label, attributes, InfoGAN's codes) has one row per row of z."""
     device = next(generator.parameters()).device
     out = []
     with evaluating(generator):
         for start in range(0, len(z), batch_size):
-            args = [z[start : start + batch_size].to(device)]
-            if condition is not None:
-                args.append(condition[start : start + batch_size].to(device))
-            out.append(generator(*args).float().cpu())
+            rows = slice(start, start + batch_size)
+            out.append(generator(*(t[rows].to(device) for t in (z, *conditions))).float().cpu())
     return torch.cat(out)
