@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..runtime import DATA_ROOT
-from .afhq import load_afhq
+from .afhq import AFHQ_SOURCE, load_afhq
 from .celeba import load_celeba_images
 from .cifar import load_cifar10
 from .faces import hair_colour_set
@@ -19,8 +19,9 @@ from .mnist import load_fashion_mnist, load_mnist
 
 DATASETS = ("mnist", "fashion", "cifar10", "afhq", "celeba", "faces")
 OFFLINE = ("mnist", "fashion", "faces")  # the sets every machine of the course has
-# the sets whose pictures come in any size and are resized as they load (the others have their own size)
-RESIZED = {"afhq", "celeba"}
+# the sets download=True cannot fetch, and where they come from instead
+NOT_DOWNLOADED = {"fashion": "comes from Debian's package: sudo apt-get install dataset-fashion-mnist",
+                  "afhq": f"is not in torchvision: get it from {AFHQ_SOURCE}", "faces": "is rendered on this machine"}
 
 
 def load_images(dataset: str, split: str = "train", root: Path | str = DATA_ROOT, *, size: int = 32,
@@ -30,9 +31,8 @@ def load_images(dataset: str, split: str = "train", root: Path | str = DATA_ROOT
     cifar10 or celeba through torchvision when it is missing (online only)."""
     if dataset not in DATASETS:
         raise ValueError(f"dataset must be one of {', '.join(DATASETS)}; got {dataset!r}")
-    if download and dataset in ("fashion", "afhq", "faces"):
-        raise ValueError(f"download=True fetches mnist, cifar10 or celeba; {dataset} "
-                         + ("is rendered here" if dataset == "faces" else "comes from its own source (see its error)"))
+    if download and dataset in NOT_DOWNLOADED:
+        raise ValueError(f"download=True fetches mnist, cifar10 or celeba; {dataset} {NOT_DOWNLOADED[dataset]}")
     if dataset == "mnist":
         return load_mnist(split, root, download=download)
     if dataset == "fashion":
