@@ -9,7 +9,7 @@ import numpy as np
 import torch
 
 from ..runtime import DATA_ROOT
-from .imageset import ImageSet
+from .imageset import ImageSet, check_split
 from .pictures import picture_files, read_square
 
 AFHQ_CLASSES = ("cat", "dog", "wild")
@@ -21,8 +21,7 @@ _SPLIT_FOLDERS = {"train": "train", "test": "val"}
 def load_afhq(split: str = "train", root: Path | str = DATA_ROOT, size: int = 32, limit: int | None = None) -> ImageSet:
     """AFHQ from root/afhq: 'train' reads train/, 'test' reads val/; pictures centre-cropped and resized to
     size x size. limit: keep at most this many pictures of each class (the first by file name)."""
-    if split not in _SPLIT_FOLDERS:
-        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    check_split(split)
     if size < 8:
         raise ValueError(f"size must be at least 8 pixels; got {size}")
     folder = Path(root) / "afhq" / _SPLIT_FOLDERS[split]

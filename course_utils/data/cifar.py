@@ -11,7 +11,7 @@ import torch
 
 from ..runtime import DATA_ROOT
 from .fetch import torchvision_download
-from .imageset import ImageSet
+from .imageset import ImageSet, check_split
 
 CIFAR_FOLDER = "cifar-10-batches-py"
 CIFAR_SOURCE = "https://www.cs.toronto.edu/~kriz/cifar.html (the CIFAR-10 python version)"
@@ -34,8 +34,7 @@ def _missing(folder: Path, split: str) -> list[str]:
 
 def load_cifar10(split: str = "train", root: Path | str = DATA_ROOT, download: bool = False) -> ImageSet:
     """CIFAR-10 from root/cifar-10-batches-py (downloaded there first if download=True and it is missing)."""
-    if split not in _BATCHES:
-        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    check_split(split)
     folder = Path(root) / CIFAR_FOLDER
     if download and _missing(folder, split):
         torchvision_download("CIFAR10", Path(root), "about 170 MB", [{"train": True}, {"train": False}])

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from .imageset import ImageSet
+from .imageset import ImageSet, check_split
 
 # Bump when the drawing changes: cached face judges are keyed by it and then retrained.
 RENDERER_VERSION = 1
@@ -366,8 +366,7 @@ HAIR_SET_IDENTITIES = {"train": range(0, 2_000), "test": range(500_000, 501_000)
 
 def hair_colour_set(split: str = "train", size: int = 32) -> ImageSet:
     """Rendered faces as an ImageSet whose labels are their hair colour (4 classes, uniformly drawn)."""
-    if split not in HAIR_SET_SIZES:
-        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    check_split(split)
     drawn = sample_faces(HAIR_SET_SIZES[split], identities=list(HAIR_SET_IDENTITIES[split]), size=size,
                          stream=301 if split == "train" else 302)
     return ImageSet(drawn.images, drawn.attributes[:, HAIR_COLOUR].clone(), ATTRIBUTES[HAIR_COLOUR].values,

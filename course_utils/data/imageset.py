@@ -10,6 +10,14 @@ from dataclasses import dataclass
 
 import torch
 
+SPLITS = ("train", "test")
+
+
+def check_split(split: str) -> None:
+    """Every labelled set has a training split and a held-out test split, and no other."""
+    if split not in SPLITS:
+        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+
 
 @dataclass
 class ImageSet:

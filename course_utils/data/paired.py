@@ -23,6 +23,7 @@ import torch
 import torch.nn.functional as F
 
 from ..runtime import DATA_ROOT
+from .imageset import check_split
 from .mnist import load_mnist
 
 
@@ -201,8 +202,7 @@ def label_map_image(label_maps: torch.Tensor | np.ndarray) -> torch.Tensor:
 def procedural_facades(n: int, split: str = "train", size: int = 64, seed: int = 0) -> PairedSet:
     """n label-map -> photo pairs. Pair i depends only on (seed, split, i): deterministic and disjoint
     between the splits."""
-    if split not in _SPLIT_OFFSET:
-        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    check_split(split)
     if n < 1:
         raise ValueError(f"n must be at least 1; got {n}")
     if size < 32:
