@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from benchmarks import __main__ as bench
 
@@ -28,3 +29,14 @@ def quick_run(name: str, out: Path, **options: str) -> tuple[dict, nbformat.Note
     assert record["notebook"] == bench.NOTEBOOK_BENCHMARKS[name] and record["seed"] == SEED
     assert record["profile"] == "quick" and record["notebook_seconds"] > 0
     return record, executed
+
+
+def quick_run_fixture(name: str, **options: str):
+    """A module-wide fixture: (out folder, record, executed notebook) of one quick run of benchmark `name`."""
+
+    @pytest.fixture(scope="module")
+    def run(tmp_path_factory):
+        out = tmp_path_factory.mktemp(name)
+        return out, *quick_run(name, out, **options)
+
+    return run

@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
-from benchmark_runs import quick_run
+from benchmark_runs import quick_run_fixture
 
 from benchmarks import __main__ as bench
 
@@ -58,17 +58,6 @@ def printed(executed, marker):
     cell = next(c for c in executed.cells if c.cell_type == "code" and marker in c.source)
     return "".join(o.get("text", "") for o in cell.outputs) + "".join(
         o.get("data", {}).get("text/plain", "") for o in cell.outputs)
-
-
-def quick_run_fixture(name, **options):
-    """A module-wide fixture: (out folder, record, executed notebook) of one quick run of benchmark `name`."""
-
-    @pytest.fixture(scope="module")
-    def run(tmp_path_factory):
-        out = tmp_path_factory.mktemp(name)
-        return out, *quick_run(name, out, **options)
-
-    return run
 
 
 gan2d = quick_run_fixture("gan2d")
