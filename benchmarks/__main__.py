@@ -41,6 +41,7 @@ NOTEBOOK_BENCHMARKS = {
     "dcgan": "05_conditional_dcgan",
     "pix2pix": "06_pix2pix",
     "faces": "07_auxiliary_face_gan",
+    "modes": "08_mode_collapse",
     "latent": "09_latent_space",
     "evaluation": "10_evaluating_gans",
 }
