@@ -103,8 +103,9 @@ def test_shipped_weights_match_their_manifest():
         path = pretrained.WEIGHTS_DIR / entry["file"]
         assert pretrained.sha256(path) == entry["sha256"], name
     total = sum(entry["bytes"] for entry in runs.values())
-    # 38 MiB up to notebook 08, 7.5 MiB for 09 (InfoGAN's weight average is most of it)
-    assert total < 48 * 2**20, f"shipped weights weigh {total / 2**20:.1f} MiB; keep them small"
+    # 38 MiB for notebooks 01-07, 15.5 MiB for 08 (nine 2-D ensembles of 6 generators each with D's surface over
+    # training, eight Stacked MNIST generators), 7.5 MiB for 09 (InfoGAN's weight average is most of it)
+    assert total < 64 * 2**20, f"shipped weights weigh {total / 2**20:.1f} MiB; keep them small"
 
 
 def test_export_replaces_a_notebooks_old_runs(tmp_path, weights):
