@@ -126,9 +126,10 @@ def test_histogram_rejects_ids_outside_the_modes(modes):
         stacked_modes.mode_histogram(modes)
 
 
-def test_stacked_coverage_summarises_one_reading():
+def test_coverage_summarises_one_reading():
     judge = DecodingJudge()
-    figures = stacked_modes.stacked_coverage(judge, stacked([[0, 0, 5], [0, 0, 5], [1, 2, 3], [9, 9, 9]]))
+    images = stacked([[0, 0, 5], [0, 0, 5], [1, 2, 3], [9, 9, 9]])
+    figures = stacked_modes.coverage(stacked_modes.read_modes(judge, images))
     assert figures["modes"] == 3 and figures["samples"] == 4
     assert figures["kl"] == pytest.approx(0.5 * math.log(500) + 0.5 * math.log(250))
     assert len(judge.shapes) == 1

@@ -22,7 +22,8 @@ class EnsembleLinear(nn.Module):
     """x (runs, N, fan_in) -> x W_r + b_r (runs, N, fan_out), initialised per run as nn.Linear is.
 
     spectral=True divides each run's W by an estimate of its largest singular value, refreshed by one power
-    iteration per training forward pass (Miyato et al., 2018): every such layer is then at most 1-Lipschitz.
+    iteration per training forward pass (Miyato et al., 2018): every such layer is then about 1-Lipschitz (the
+    estimate approaches the largest singular value from below).
     """
 
     def __init__(self, runs: int, fan_in: int, fan_out: int, spectral: bool = False):
