@@ -35,7 +35,7 @@ def test_json_keeps_every_figure_of_the_old_benchmark(quick_run):
     _, record = quick_run
     for key in ("judge_heldout_accuracy", "judge_accuracy_real_targets", "judge_accuracy", "digits", "facades",
                 "test_time", "seconds", "notebook", "reference", "device", "threads", "wall_seconds",
-                "facade_loss_ablation_over_seeds"):
+                "facade_loss_ablation_over_seeds", "digit_misreads"):
         assert key in record, key
     # the quick profile trains one seed: each loss row has its mean and no spread (the table rounds to 3 digits,
     # the record keeps 6 significant ones)
@@ -51,6 +51,14 @@ def test_json_keeps_every_figure_of_the_old_benchmark(quick_run):
     for figures in record["test_time"].values():
         assert set(figures) == {"l1", "psnr", "sharpness_ratio"}
     assert record["judge_accuracy"] == record["digits"]["L1+cGAN"]["judge_accuracy"]
+    # the misread translations against those read right: their counts add up to the translations read right
+    # or misread by G's fault alone, and every figure is a pixel count out of 32 x 32
+    groups = record["digit_misreads"]
+    assert set(groups) == {"read right", "misread (real digit read right)"}
+    read, misread = (groups[g]["translations"] for g in groups)
+    assert read == round(record["judge_accuracy"] * 1000) and 0 <= misread <= 1000 - read
+    for figures in groups.values():
+        assert all(0 <= v <= 32 * 32 or v != v for v in figures.values()), figures  # NaN: an empty group
     patches = {name: f["receptive_field"] for name, f in record["facades"].items()}
     assert patches["L1"] is None and patches["cGAN"] == patches["L1+cGAN"] == 16
     assert patches["L1+cGAN, 1x1 PixelGAN"] == 1 and patches["L1+cGAN, 64x64 ImageGAN"] >= 64
