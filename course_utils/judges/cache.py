@@ -24,9 +24,9 @@ import torch
 
 from ..checkpoints import CheckpointError, atomic_save, atomic_write_text, safe_load
 from ..runtime import writable
-from .net import JudgeNet
+from .net import Classifier, rebuild
 
-VERSION = 2  # bump when JudgeNet or the fit loop changes: every cached judge is then retrained
+VERSION = 2  # bump when a net family or the fit loop changes: every cached judge is then retrained
 SHIPPED = Path(__file__).resolve().parent.parent / "weights" / "judges"
 
 
@@ -57,15 +57,15 @@ def shipped(path: Path, folder: Path | None = None) -> bytes | None:
     return data
 
 
-def cached(path: Path, train: Callable[[], tuple[JudgeNet, dict]], device: torch.device,
-           retrain: bool = False) -> tuple[JudgeNet, dict]:
+def cached(path: Path, train: Callable[[], tuple[Classifier, dict]], device: torch.device,
+           retrain: bool = False) -> tuple[Classifier, dict]:
     """(net, facts) from the cache file or the shipped judge of that name, or trained by `train()` and
     written to the cache file (atomically) first."""
     source, where = (path, path) if path.exists() else (shipped(path), SHIPPED / path.name)
     if source is not None and not retrain:
         state = safe_load(source, f"judge cache {where}", "delete it to retrain the judge")
         try:
-            net = JudgeNet(**state["architecture"])
+            net = rebuild(state["architecture"])
             net.load_state_dict(state["net"])
         except (KeyError, TypeError, RuntimeError) as err:
             raise CheckpointError(f"judge cache {where} does not fit this version of the judges; "

@@ -24,7 +24,7 @@ from ..losses import attribute_loss
 from ..runtime import DATA_ROOT, get_device, get_profile
 from . import cache
 from .fit import fit
-from .net import JudgeNet, Reader
+from .net import Classifier, JudgeNet, Reader
 
 # the identity classifier learns identities 0 .. classes-1; the attribute judge is tested on identities from
 # HELDOUT_IDENTITIES on, which no training set in the course uses.
@@ -40,11 +40,12 @@ RECIPES = {
 
 @dataclass
 class FaceJudge(Reader):
-    net: JudgeNet
+    net: Classifier
     kind: str  # "attributes" or "identity"
     source: str
     heldout_accuracy: dict  # attribute name -> accuracy, or {"identity": accuracy}
     train_seconds: float
+    role: str = "judge"  # or "second classifier" (judges/crosscheck.py)
 
     def predict(self, images: torch.Tensor) -> torch.Tensor:
         """Integer attributes (N, A) for the attribute judge; identity ids (N,) for the identity classifier."""
@@ -55,7 +56,7 @@ class FaceJudge(Reader):
 
     def describe(self) -> str:
         scores = ", ".join(f"{k} {v:.1%}" for k, v in self.heldout_accuracy.items())
-        return f"face {self.kind} judge, held-out real faces: {scores} (trained on {self.source})"
+        return f"face {self.kind} {self.role}, held-out real faces: {scores} (trained on {self.source})"
 
 
 def _train(kind: str, recipe: dict, device: torch.device, seed: int) -> tuple[JudgeNet, dict]:

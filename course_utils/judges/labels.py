@@ -15,7 +15,7 @@ from ..data.imageset import ImageSet
 from ..runtime import DATA_ROOT, get_device
 from . import cache
 from .fit import fit
-from .net import JudgeNet, Reader
+from .net import Classifier, JudgeNet, Reader
 
 # (epochs, augmentation) per dataset: the 4,000-digit offline MNIST needs augmentation and more passes
 # to reach 97% on its held-out digits; 60,000 fashion images need only a few passes. The colour sets are read
@@ -30,19 +30,20 @@ RECIPES = {"mnist": {"epochs": 15, "degrees": 10.0, "shift": 2.0},
 
 @dataclass
 class Judge(Reader):
-    net: JudgeNet
+    net: Classifier
     dataset: str
     source: str
     class_names: tuple
     heldout_accuracy: float
     train_seconds: float
+    role: str = "judge"  # or "second classifier" (judges/crosscheck.py)
 
     def predict(self, images: torch.Tensor) -> torch.Tensor:
         """Class indices for images in [-1, 1], any square size (resized to 28 x 28)."""
         return self.logits(images).argmax(1)
 
     def describe(self) -> str:
-        return (f"{self.dataset} judge: {self.heldout_accuracy:.2%} on held-out real images "
+        return (f"{self.dataset} {self.role}: {self.heldout_accuracy:.2%} on held-out real images "
                 f"(trained on {self.source})")
 
 

@@ -1,8 +1,13 @@
-"""The judges' one classifier family: three 3 x 3 conv blocks (16, 32, 64 channels, BatchNorm, ReLU), max
-pooling, a 128-unit feature layer and a linear head. Small enough to train in a minute on two cores.
+"""The judges' two classifier families, both small enough to train in a minute or two on two cores.
 
-Digits (1 x 28 x 28) pool after the last two blocks (to 7 x 7), faces (3 x 32 x 32) after all three (to 4 x 4).
-Inputs of another square size are resized to the judge's own size, so a judge reads any generator's output.
+- JudgeNet, the judges': three 3 x 3 conv blocks (16, 32, 64 channels, BatchNorm, ReLU), max pooling, a 128-unit
+  feature layer and a linear head. Digits (1 x 28 x 28) pool after the last two blocks (to 7 x 7), faces
+  (3 x 32 x 32) after all three (to 4 x 4).
+- CrossCheckNet, the second opinions' (judges/crosscheck.py): built unlike a JudgeNet on purpose, so that the
+  two do not share one blind spot: strided 3 x 3 convs (32, 64, 128 channels) with GroupNorm and SiLU, no
+  pooling until a global average, read at 32 x 32.
+
+Inputs of another square size are resized to the net's own size, so either reads any generator's output.
 """
 
 from __future__ import annotations
@@ -18,27 +23,16 @@ import torch.nn.functional as F
 POOLS = {28: 2, 32: 3}
 
 
-class JudgeNet(nn.Module):
-    def __init__(self, outputs: int, channels: int = 1, size: int = 28, features: int = 128):
-        super().__init__()
-        if size not in POOLS:
-            raise ValueError(f"a judge reads {' or '.join(map(str, POOLS))} pixel images; got {size}")
-        self.outputs, self.channels, self.size = outputs, channels, size
-        widths, pools, layers = (channels, 16, 32, 64), POOLS[size], []
-        for i, (c_in, c_out) in enumerate(zip(widths[:-1], widths[1:])):
-            layers += [nn.Conv2d(c_in, c_out, 3, padding=1), nn.BatchNorm2d(c_out), nn.ReLU()]
-            if i >= 3 - pools:
-                layers.append(nn.MaxPool2d(2))
-        side = size // 2**pools
-        self.body = nn.Sequential(*layers, nn.Flatten(), nn.Linear(64 * side * side, features), nn.ReLU())
-        self.head = nn.Sequential(nn.Dropout(0.3), nn.Linear(features, outputs))
+class Classifier(nn.Module):
+    """How every judge's network reads images: at its own size, in batches, in eval mode without gradients.
+
+    A subclass builds `body` (image -> penultimate features) and `head` (features -> logits) and sets `size`.
+    """
+
+    size: int
 
     def forward(self, x):
         return self.head(self.body(x))
-
-    def architecture(self) -> dict:
-        """What rebuilds this net from a cache file."""
-        return {"outputs": self.outputs, "channels": self.channels, "size": self.size}
 
     def fit_size(self, x: torch.Tensor) -> torch.Tensor:
         if x.shape[-1] != self.size or x.shape[-2] != self.size:
@@ -82,10 +76,56 @@ class JudgeNet(nn.Module):
         return (predicted == labels.cpu()).float().mean().item()
 
 
+class JudgeNet(Classifier):
+    def __init__(self, outputs: int, channels: int = 1, size: int = 28, features: int = 128):
+        super().__init__()
+        if size not in POOLS:
+            raise ValueError(f"a judge reads {' or '.join(map(str, POOLS))} pixel images; got {size}")
+        self.outputs, self.channels, self.size = outputs, channels, size
+        widths, pools, layers = (channels, 16, 32, 64), POOLS[size], []
+        for i, (c_in, c_out) in enumerate(zip(widths[:-1], widths[1:])):
+            layers += [nn.Conv2d(c_in, c_out, 3, padding=1), nn.BatchNorm2d(c_out), nn.ReLU()]
+            if i >= 3 - pools:
+                layers.append(nn.MaxPool2d(2))
+        side = size // 2**pools
+        self.body = nn.Sequential(*layers, nn.Flatten(), nn.Linear(64 * side * side, features), nn.ReLU())
+        self.head = nn.Sequential(nn.Dropout(0.3), nn.Linear(features, outputs))
+
+    def architecture(self) -> dict:
+        """What rebuilds this net from a cache file."""
+        return {"outputs": self.outputs, "channels": self.channels, "size": self.size}
+
+
+class CrossCheckNet(Classifier):
+    def __init__(self, outputs: int, channels: int = 1, size: int = 32):
+        super().__init__()
+        self.outputs, self.channels, self.size = outputs, channels, size
+        layers, c_in = [], channels
+        for c_out in (32, 64, 128):  # each stage halves the side: 32 -> 16 -> 8 -> 4
+            layers += [nn.Conv2d(c_in, c_out, 3, padding=1), nn.GroupNorm(8, c_out), nn.SiLU(),
+                       nn.Conv2d(c_out, c_out, 3, stride=2, padding=1), nn.GroupNorm(8, c_out), nn.SiLU()]
+            c_in = c_out
+        self.body = nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten())
+        self.head = nn.Sequential(nn.Dropout(0.2), nn.Linear(c_in, outputs))
+
+    def architecture(self) -> dict:
+        return {"family": "crosscheck", "outputs": self.outputs, "channels": self.channels, "size": self.size}
+
+
+# a cache file's architecture -> the class that rebuilds it (files without a family are JudgeNets)
+FAMILIES = {"judge": JudgeNet, "crosscheck": CrossCheckNet}
+
+
+def rebuild(architecture: dict) -> Classifier:
+    """An untrained net of the family and shape a cache file names."""
+    architecture = dict(architecture)
+    return FAMILIES[architecture.pop("family", "judge")](**architecture)
+
+
 class Reader:
     """What every judge does with its `net`: logits and penultimate features of images in [-1, 1], any size."""
 
-    net: JudgeNet
+    net: Classifier
 
     @property
     def device(self) -> torch.device:
