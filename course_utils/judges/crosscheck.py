@@ -4,8 +4,9 @@ figure is not one judge's quirk.
 A judge's verdict on generated images is evidence only if it does not hinge on that judge's blind spots. A
 second classifier with another architecture (net.CrossCheckNet: strided convs, GroupNorm, a global average;
 the judges' JudgeNet has BatchNorm and max pooling), another augmentation and, where the data allow, other
-training pictures reads the same images; where the two disagree, the images are ambiguous, not the judge
-wrong. Like the judges, they never see a GAN's output, are cached under data/judges/ and ship with the package.
+training pictures reads the same images. Where two classifiers that agree on real pictures disagree on generated
+ones, the generated pictures are ambiguous. Like the judges, they never see a GAN's output, are cached under
+data/judges/ and ship with the package.
 
 - face attributes: renders of people no judge, GAN or experiment of the course uses (ids from 800,000), read
   with random shifts; tested on held-out people.
