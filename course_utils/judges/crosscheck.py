@@ -23,11 +23,9 @@ import torch.nn.functional as F
 
 from ..data import faces
 from ..data.datasets import load_images
-from ..evaluate.faces import per_attribute_accuracy
-from ..losses import attribute_loss
 from ..runtime import DATA_ROOT, get_device
 from . import cache
-from .faces import FaceJudge
+from .faces import FaceJudge, fit_attribute_reader
 from .fit import fit
 from .labels import Judge
 from .net import CrossCheckNet
@@ -45,12 +43,10 @@ def _train_faces(recipe: dict, device: torch.device, seed: int) -> tuple[CrossCh
     test_set = faces.sample_faces(recipe["test"], seed=0, stream=302,
                                   identities=range(TEST_IDENTITIES, TEST_IDENTITIES + recipe["test"] // 4))
     net = CrossCheckNet(faces.vector_width(faces.ATTRIBUTE_SIZES), channels=3).to(device)
-    seconds = fit(net, train_set.images, train_set.attributes,
-                  lambda out, y: attribute_loss(out, y, faces.ATTRIBUTE_SIZES), epochs=recipe["epochs"],
-                  shift=recipe["shift"], seed=seed, desc="training the second attribute classifier")
-    predicted = faces.predict_attributes(net.batched(net, test_set.images), faces.ATTRIBUTE_SIZES)
-    return net, {"source": f"{train_set.source}, people {CROSSCHECK_IDENTITIES:,} on",
-                 "heldout_accuracy": per_attribute_accuracy(predicted, test_set.attributes), "train_seconds": seconds}
+    seconds, accuracy = fit_attribute_reader(net, train_set, test_set, epochs=recipe["epochs"], shift=recipe["shift"],
+                                             seed=seed, desc="training the second attribute classifier")
+    return net, {"source": f"{train_set.source}, people {CROSSCHECK_IDENTITIES:,} on", "heldout_accuracy": accuracy,
+                 "train_seconds": seconds}
 
 
 def face_attribute_crosscheck(device: torch.device | None = None, root: Path | str = DATA_ROOT,

@@ -59,17 +59,24 @@ class FaceJudge(Reader):
         return f"face {self.kind} {self.role}, held-out real faces: {scores} (trained on {self.source})"
 
 
+def fit_attribute_reader(net: Classifier, train_set: faces.FaceSet, test_set: faces.FaceSet, *, epochs: int,
+                         seed: int, desc: str, shift: float = 0.0) -> tuple[float, dict]:
+    """Train `net` to read the face attributes; returns (seconds, per-attribute accuracy on test_set)."""
+    seconds = fit(net, train_set.images, train_set.attributes,
+                  lambda out, y: attribute_loss(out, y, faces.ATTRIBUTE_SIZES), epochs=epochs, shift=shift, seed=seed,
+                  desc=desc)
+    predicted = faces.predict_attributes(net.batched(net, test_set.images), faces.ATTRIBUTE_SIZES)
+    return seconds, per_attribute_accuracy(predicted, test_set.attributes)
+
+
 def _train(kind: str, recipe: dict, device: torch.device, seed: int) -> tuple[JudgeNet, dict]:
     if kind == "attributes":
         train_set = faces.sample_faces(recipe["train"], identities=2000, seed=0, stream=101)
         test_set = faces.sample_faces(recipe["test"], identities=range(HELDOUT_IDENTITIES, HELDOUT_IDENTITIES + 1000),
                                       seed=0, stream=102)
         net = JudgeNet(faces.vector_width(faces.ATTRIBUTE_SIZES), channels=3, size=32).to(device)
-        seconds = fit(net, train_set.images, train_set.attributes,
-                      lambda out, y: attribute_loss(out, y, faces.ATTRIBUTE_SIZES), epochs=recipe["epochs"],
-                      seed=seed, desc="training the attribute judge")
-        predicted = faces.predict_attributes(net.batched(net, test_set.images), faces.ATTRIBUTE_SIZES)
-        accuracy = per_attribute_accuracy(predicted, test_set.attributes)
+        seconds, accuracy = fit_attribute_reader(net, train_set, test_set, epochs=recipe["epochs"], seed=seed,
+                                                 desc="training the attribute judge")
     else:
         classes = recipe["classes"]
         train_set = faces.sample_faces(classes * recipe["train_per_id"], identities=classes, seed=0, stream=201)
