@@ -183,6 +183,15 @@ def test_on_colab_the_checker_runs_the_visible_tests_of_a_fetched_copy(tmp_path,
     assert len(fetched) == 1, "fetched once, then read from the folder"
 
 
+def test_a_notebook_run_from_another_folder_checks_against_the_shipped_edition(tmp_path, monkeypatch):
+    """papermill run from the repository's root (the README's command) starts the kernel there, where no
+    notebook file sits: the checker reads the student edition's tests instead of stopping the notebook."""
+    monkeypatch.chdir(tmp_path)
+    checker = answers.grader("02_xy_game.ipynb")
+    assert run_check(checker, "q2", {"my_eg_limit": 1.0}).grade == 1
+    assert run_check(checker, "q2", {"my_eg_limit": 7.0}).grade < 1
+
+
 def run_check(checker, question, variables):
     # check() reads its caller's globals, as a notebook cell's grader.check("q2") does
     space = dict(variables, checker=checker)
