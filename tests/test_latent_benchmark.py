@@ -74,8 +74,9 @@ def test_q_learned_to_read_the_code_from_gs_pictures(quick_run):
 
 
 def test_the_face_gan_moved_towards_real_faces(quick_run):
-    # A learning floor on the face GAN's step: the judge's Frechet distance to real faces falls from about 550 at
-    # G's initial weights to about 200 in the quick run's 184 steps (it wanders on the way: 357 at step 150)
+    # A learning floor on the face GAN's step: the judge's Frechet distance to real faces falls from about 560 at
+    # G's initial weights to about 260 in the quick run's 186 steps (batches of 32); with G's optimiser step left out
+    # it still falls to about 340 (G's batch-norm statistics move), so the floor sits between the two
     _, record, _ = quick_run
-    assert record["face_frechet"] < 0.6 * record["face_frechet_start"], (record["face_frechet"],
+    assert record["face_frechet"] < 0.55 * record["face_frechet_start"], (record["face_frechet"],
                                                                         record["face_frechet_start"])
