@@ -37,6 +37,17 @@ def test_size_is_a_parameter_and_segments_come_along():
         faces.render([0], np.array([FRONTAL]), size=8)
 
 
+def test_faces_drawn_a_few_at_a_time_are_the_faces_drawn_together(monkeypatch):
+    """render draws its faces in blocks for speed; a face's pixels must not depend on its block."""
+    rng = np.random.default_rng(0)
+    ids, attributes = rng.integers(0, 10**6, 50), faces.random_attributes(50, rng)
+    monkeypatch.setattr(faces, "_FACES_AT_ONCE", 7)
+    blocks = faces.render(ids, attributes, size=48, nuisance_seed=2, segments=True)
+    monkeypatch.setattr(faces, "_FACES_AT_ONCE", 50)
+    together = faces.render(ids, attributes, size=48, nuisance_seed=2, segments=True)
+    assert torch.equal(blocks[0], together[0]) and torch.equal(blocks[1], together[1])
+
+
 def _draw(identity, change=None, segments=False):
     attributes = np.array([FRONTAL])
     if change:
