@@ -54,8 +54,12 @@ def image_grid(images: torch.Tensor, nrow: int = 8, title: str | None = None, ro
 
 
 def snapshot_strip(snapshots: Sequence[tuple[int, torch.Tensor]], count: int = 6, nrow: int = 8) -> plt.Figure:
-    """Samples of the fixed latent batch at evenly spaced points of training, left to right."""
-    picks = np.unique(np.linspace(0, len(snapshots) - 1, min(count, len(snapshots))).round().astype(int))
+    """Samples of the fixed latent batch at evenly spaced points of training, left to right: for each of `count`
+    evenly spaced steps, the snapshot nearest to it (by step, so that a last snapshot taken a few steps after
+    the one before it is not shown twice)."""
+    steps = np.array([step for step, _ in snapshots], dtype=float)
+    wanted = np.linspace(steps[0], steps[-1], min(count, len(snapshots)))
+    picks = np.unique(np.abs(steps[None, :] - wanted[:, None]).argmin(1))
     fig, axes = plt.subplots(1, len(picks), figsize=(2.6 * len(picks), 2.9), squeeze=False)
     for ax, i in zip(axes[0], picks):
         step, images = snapshots[i]

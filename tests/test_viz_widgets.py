@@ -20,6 +20,14 @@ def test_tile_places_each_image_in_its_cell():
     assert np.allclose(canvas[6:10, 6:10], 0.5)  # the empty cell keeps the padding value
 
 
+def test_the_snapshot_strip_spaces_its_pictures_by_step():
+    # notebook 09's face GAN: a snapshot every 1,687 steps and one at the end, two steps after the last of them
+    steps = [0, 1687, 3374, 5061, 6748, 6750]
+    fig = viz.snapshot_strip([(s, torch.zeros(2, 1, 8, 8)) for s in steps], count=5)
+    assert [ax.get_title() for ax in fig.axes] == ["step 0", "step 1687", "step 3374", "step 5061", "step 6750"]
+    plt.close(fig)
+
+
 def test_figures_are_returned_not_shown():
     before = len(plt.get_fignums())
     figs = [
