@@ -145,3 +145,16 @@ def test_two_processes_training_one_judge_at_once_both_end_with_it(fake_root):
     assert len(files) == 1 and files[0].startswith("mnist-") and files[0].endswith(".pt")  # no temporary left
     cached = labels.get_judge("mnist", CPU, root=fake_root)
     assert {float(out) for out, _ in outputs} == {cached.heldout_accuracy}  # seeded: both trained the same judge
+
+
+def test_a_face_judge_seed_names_one_judge_whatever_ran_before():
+    """Two trainings of a face judge with one seed give the same weights, from any random state before them
+    (the net's first weights are seeded too); another seed gives another judge."""
+    tiny = {"train": 60, "test": 20, "epochs": 1}
+    weights = []
+    for before, seed in ((1, 0), (2, 0), (1, 1)):
+        torch.manual_seed(before)
+        net, _ = faces._train("attributes", tiny, CPU, seed)
+        weights.append(torch.cat([p.detach().flatten() for p in net.parameters()]))
+    assert torch.equal(weights[0], weights[1])
+    assert not torch.equal(weights[0], weights[2])

@@ -70,6 +70,7 @@ def fit_attribute_reader(net: Classifier, train_set: faces.FaceSet, test_set: fa
 
 
 def _train(kind: str, recipe: dict, device: torch.device, seed: int) -> tuple[JudgeNet, dict]:
+    torch.manual_seed(seed)  # the net's first weights too, so that a seed names one judge
     if kind == "attributes":
         train_set = faces.sample_faces(recipe["train"], identities=2000, seed=0, stream=101)
         test_set = faces.sample_faces(recipe["test"], identities=range(HELDOUT_IDENTITIES, HELDOUT_IDENTITIES + 1000),
