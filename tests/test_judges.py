@@ -84,6 +84,14 @@ def test_the_offline_judges_ship_with_the_package_and_load_without_training(name
     assert not (tmp_path / "judges").exists() or not any((tmp_path / "judges").iterdir()), "a judge was written"
 
 
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_notebook_07s_other_attribute_judges_ship_too(seed, tmp_path, monkeypatch):
+    """07 asks three more attribute judges (seeds 1-3, the full recipe) how far a verdict depends on the judge."""
+    monkeypatch.setattr(faces, "_train", refuse_to_train)
+    judge = faces.get_face_judge("attributes", CPU, root=tmp_path, profile="full", seed=seed)
+    assert min(judge.heldout_accuracy.values()) > 0.95, judge.heldout_accuracy
+
+
 def test_a_damaged_shipped_judge_is_an_error_and_an_unlisted_one_is_not_used(tmp_path):
     good = tmp_path / "mnist-0123456789.pt"
     torch.save({"net": {}}, good)
