@@ -203,13 +203,15 @@ def render(identities: Sequence[int], attributes: np.ndarray, *, seed: int = 0, 
     nuisance["background"] = rng.uniform(0.25, 0.85, (n, 3)) * rng.uniform(0.6, 1.0, (n, 1))
     nuisance["shirt"] = rng.uniform(0.1, 0.9, (n, 3))
     images = torch.empty((n, 3, size, size))
-    labels = torch.empty((n, size, size), dtype=torch.int64)
+    labels = torch.empty((n, size, size), dtype=torch.int64) if segments else None  # 8 bytes a pixel: only if asked
     # Faces are drawn 128 at a time so that the canvas stays in the processor's cache. Each face is drawn on its
     # own, so the pixels do not depend on the blocks (tests/test_faces.py checks it).
     for start in range(0, n, _FACES_AT_ONCE):
         part = slice(start, start + _FACES_AT_ONCE)
-        images[part], labels[part] = _draw({k: v[part] for k, v in traits.items()}, attributes[part],
+        images[part], block_labels = _draw({k: v[part] for k, v in traits.items()}, attributes[part],
                                            {k: v[part] for k, v in nuisance.items()}, size)
+        if segments:
+            labels[part] = block_labels
     return (images, labels) if segments else images
 
 
