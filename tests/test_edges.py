@@ -27,7 +27,7 @@ def test_the_edge_reader_learns_from_outlines_and_is_then_read_from_the_cache(tm
     monkeypatch.setattr(edges, "fit", refuse_to_train)
     again = edge_reader(CPU, root=tmp_path)
     assert isinstance(again.net, JudgeNet) and again.heldout_accuracy == first.heldout_accuracy
-    assert "edge reader" in again.describe()
+    assert "edge reader" in again.describe() and "outlines" in again.describe()
     x = paired.outline(torch.rand(4, 1, 32, 32) * 2 - 1)
     assert torch.equal(first.logits(x), again.logits(x)) and again.predict(x).shape == (4,)
 
@@ -36,4 +36,6 @@ def test_the_edge_reader_ships_and_reads_held_out_outlines_well(tmp_path, monkey
     monkeypatch.setattr(edges, "fit", refuse_to_train)
     reader = edge_reader(CPU, root=tmp_path)  # the offline MNIST sample ships with the repository's data/
     assert reader.heldout_accuracy > 0.95, reader.describe()
+    test = paired.edges_to_digits("test", 32)
+    assert reader.net.accuracy(test.inputs, test.labels) == reader.heldout_accuracy, "it reads as it was measured"
     assert not (tmp_path / "judges").exists() or not any((tmp_path / "judges").iterdir()), "it was written, not shipped"

@@ -12,6 +12,7 @@ import torch
 
 from course_utils.data import paired
 from course_utils.evaluate import translation
+from course_utils.judges.edges import edge_reader
 
 pytestmark = pytest.mark.slow  # ten generators trained: about 45 s on two idle cores, minutes on busy ones
 DIGIT_VARIANTS = {"L1", "cGAN", "L1+cGAN"}
@@ -63,9 +64,11 @@ def test_json_keeps_every_figure_of_the_old_benchmark(quick_run):
     assert read == round(record["judge_accuracy"] * 1000) and 0 <= misread <= 1000 - read
     for figures in groups.values():
         assert all(0 <= v <= 32 * 32 or v != v for v in figures.values()), figures  # NaN: an empty group
-    # the shipped edge reader reads outlines as well as in its own measurement (it never sees a translation); a G
-    # trained for 100 steps translates its training outlines into digits the judge reads at least sometimes
-    assert 0.95 < record["edge_reader_accuracy"] <= 1 and 0 <= record["judge_accuracy_training_outlines"] <= 1
+    # the shipped edge reader reads the held-out outlines as it did when it was measured (it never sees a
+    # translation); the quick G's translations of its training outlines are a share (0.14 after 100 steps: the
+    # quick digits are barely legible, so no floor)
+    assert record["edge_reader_accuracy"] == pytest.approx(edge_reader(torch.device("cpu")).heldout_accuracy)
+    assert 0 <= record["judge_accuracy_training_outlines"] <= 1
     patches = {name: f["receptive_field"] for name, f in record["facades"].items()}
     assert patches["L1"] is None and patches["cGAN"] == patches["L1+cGAN"] == 16
     assert patches["L1+cGAN, 1x1 PixelGAN"] == 1 and patches["L1+cGAN, 64x64 ImageGAN"] >= 64

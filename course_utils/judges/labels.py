@@ -36,14 +36,15 @@ class Judge(Reader):
     class_names: tuple
     heldout_accuracy: float
     train_seconds: float
-    role: str = "judge"  # or "second classifier" (judges/crosscheck.py)
+    role: str = "judge"  # or "second classifier" (judges/crosscheck.py), "edge reader" (judges/edges.py)
+    measured_on: str = "held-out real images"  # what heldout_accuracy was measured on
 
     def predict(self, images: torch.Tensor) -> torch.Tensor:
         """Class indices for images in [-1, 1], any square size (resized to 28 x 28)."""
         return self.logits(images).argmax(1)
 
     def describe(self) -> str:
-        return (f"{self.dataset} {self.role}: {self.heldout_accuracy:.2%} on held-out real images "
+        return (f"{self.dataset} {self.role}: {self.heldout_accuracy:.2%} on {self.measured_on} "
                 f"(trained on {self.source})")
 
 
