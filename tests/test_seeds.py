@@ -32,3 +32,13 @@ def test_a_difference_is_called_only_beyond_both_spreads():
 def test_mean_pm_std_shows_each_key_as_one_string():
     table = pd.DataFrame([seeds.spread([{"x": 1.0}, {"x": 2.0}], ["x"])], index=["run"])
     assert seeds.mean_pm_std(table, ["x"], digits=2).loc["run", "x"] == "1.50 ± 0.71"
+
+
+def test_two_shares_differ_only_beyond_twice_their_sampling_error():
+    # 0.5 of 100 and 0.4 of 100: standard error sqrt(0.25 / 100 + 0.24 / 100) = 0.07, so a gap of 0.1 is noise
+    assert seeds.share_gap_error(0.5, 100, 0.4, 100) == pytest.approx(0.07)
+    assert not seeds.shares_differ(0.5, 100, 0.4, 100)
+    assert seeds.shares_differ(0.5, 1000, 0.4, 1000)  # the same gap on ten times the verdicts: 0.022
+    assert seeds.shares_differ(0.4, 1000, 0.5, 1000)  # either order
+    with pytest.raises(ValueError, match="at least one verdict"):
+        seeds.share_gap_error(0.5, 0, 0.5, 10)

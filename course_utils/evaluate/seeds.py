@@ -2,7 +2,8 @@
 
 A lesson that compares two settings trains each with several seeds; the notebooks then call a difference only
 where the two means lie further apart than the two standard deviations added together (with one seed there is
-no spread, and nothing is called).
+no spread, and nothing is called). Within one run, two shares of verdicts (say, how often a classifier errs one
+way and the other) are compared against their sampling error instead.
 """
 
 from __future__ import annotations
@@ -42,6 +43,19 @@ def verdict(a: Mapping, b: Mapping, key: str, a_name: str, b_name: str) -> str:
         return f"{a_name} and {b_name} lie within each other's spread"
     higher, lower = (a_name, b_name) if a[f"{key} mean"] > b[f"{key} mean"] else (b_name, a_name)
     return f"{higher} is higher than {lower}, beyond the spread"
+
+
+def share_gap_error(a: float, n_a: int, b: float, n_b: int) -> float:
+    """The standard error of a - b, where a is a share of n_a independent verdicts and b of n_b: sampling alone."""
+    if min(n_a, n_b) < 1:
+        raise ValueError(f"each share needs at least one verdict; got {n_a} and {n_b}")
+    return float(np.sqrt(a * (1 - a) / n_a + b * (1 - b) / n_b))
+
+
+def shares_differ(a: float, n_a: int, b: float, n_b: int) -> bool:
+    """Whether two shares lie more than twice their gap's standard error apart (about 95% of sampling noise
+    stays inside)."""
+    return abs(a - b) > 2 * share_gap_error(a, n_a, b, n_b)
 
 
 def mean_pm_std(table: pd.DataFrame, keys: Iterable[str], digits: int = 3) -> pd.DataFrame:
