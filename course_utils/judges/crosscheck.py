@@ -79,5 +79,4 @@ def digit_crosscheck(device: torch.device | None = None, root: Path | str = DATA
                      "heldout_accuracy": net.accuracy(test_set.images, test_set.labels), "train_seconds": seconds}
 
     net, facts = cache.cached(path, train, device, retrain)
-    return Judge(net, "mnist", facts["source"], tuple(facts["class_names"]), facts["heldout_accuracy"],
-                 facts["train_seconds"], role="second classifier")
+    return Judge.from_facts(net, "mnist", facts, role="second classifier")

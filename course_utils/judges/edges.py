@@ -44,5 +44,4 @@ def edge_reader(device: torch.device | None = None, root: Path | str = DATA_ROOT
                      "heldout_accuracy": net.accuracy(test_set.inputs, test_set.labels), "train_seconds": seconds}
 
     net, facts = cache.cached(path, train, device, retrain)
-    return Judge(net, "mnist", facts["source"], tuple(facts["class_names"]), facts["heldout_accuracy"],
-                 facts["train_seconds"], role="edge reader", measured_on="held-out outlines")
+    return Judge.from_facts(net, "mnist", facts, role="edge reader", measured_on="held-out outlines")

@@ -39,6 +39,12 @@ class Judge(Reader):
     role: str = "judge"  # or "second classifier" (judges/crosscheck.py), "edge reader" (judges/edges.py)
     measured_on: str = "held-out real images"  # what heldout_accuracy was measured on
 
+    @classmethod
+    def from_facts(cls, net: Classifier, dataset: str, facts: dict, **roles) -> Judge:
+        """A judge from its net and the facts its cache file keeps (cache.cached); roles: `role`, `measured_on`."""
+        return cls(net, dataset, facts["source"], tuple(facts["class_names"]), facts["heldout_accuracy"],
+                   facts["train_seconds"], **roles)
+
     def predict(self, images: torch.Tensor) -> torch.Tensor:
         """Class indices for images in [-1, 1], any square size (resized to 28 x 28)."""
         return self.logits(images).argmax(1)
@@ -82,5 +88,4 @@ def get_judge(dataset: str = "mnist", device: torch.device | None = None, root: 
                            "heldout_accuracy": judge.heldout_accuracy, "train_seconds": judge.train_seconds}
 
     net, facts = cache.cached(path, train, device, retrain)
-    return Judge(net, facts["dataset"], facts["source"], tuple(facts["class_names"]), facts["heldout_accuracy"],
-                 facts["train_seconds"])
+    return Judge.from_facts(net, facts["dataset"], facts)
