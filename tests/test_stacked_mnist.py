@@ -110,6 +110,17 @@ def test_kl_to_uniform_runs_from_zero_to_log_1000():
     assert stacked_modes.kl_to_uniform(half_and_half) == pytest.approx(math.log(500))
 
 
+def test_a_perfect_generators_sample_scores_above_zero_as_the_sample_size_says():
+    many, few = stacked_modes.perfect_generator(26_000), stacked_modes.perfect_generator(1_000)
+    assert many["kl"] == pytest.approx(999 / (2 * 26_000), rel=0.05) and many["modes"] == 1000
+    # on 1,000 samples the large-sample rule (0.4995) is too low: about 1 - 1/e of the modes hold a sample
+    assert 0.54 < few["kl"] < 0.61 and few["modes"] == pytest.approx(1000 * (1 - math.exp(-1)), abs=10)
+    # one reading's spread: the filled-mode count of 1,000 draws in 1,000 modes varies by about 10
+    assert 5 < few["modes std"] < 15 and 0 < few["kl std"] < 0.05 and many["modes std"] == 0
+    with pytest.raises(ValueError, match="at least 1"):
+        stacked_modes.perfect_generator(0)
+
+
 def test_histogram_and_coverage_count_modes():
     modes = torch.tensor([5, 5, 123, 999])
     histogram = stacked_modes.mode_histogram(modes)
