@@ -63,3 +63,15 @@ def test_stacked_mnist_is_recorded_with_its_samples(quick_run):
         assert images.shape == (1000, 3, 28, 28) and images.dtype == np.float32, file
         assert images.min() >= -1 and images.max() <= 1 and judged.shape == (1000,), file
         assert judged.min() >= 0 and judged.max() < 1000, file
+
+
+def test_the_grids_best_method_is_trained_again_with_the_longer_budget(quick_run):
+    _, record, _ = quick_run
+    longer = record["long_budget"]
+    assert longer["method"] == record["best_grid25"] and longer["epochs"] == 2 and longer["seconds"] > 0
+    assert longer["g_steps"] == 2 * record["g_steps"]  # twice the quick profile's one epoch, as trained
+    assert [(r["target"], r["seed"]) for r in longer["per_run"]] == [("ring8", 0), ("ring8", 1), ("grid25", 0),
+                                                                     ("grid25", 1)]
+    for target, row in longer["targets"].items():
+        assert row["seeds"] == 2 and 0 <= row["high-quality fraction mean"] <= 1, target
+        assert row["modes captured mean"] <= (8 if target == "ring8" else 25), target
