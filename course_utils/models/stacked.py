@@ -36,7 +36,7 @@ class StackedGenerator(nn.Module):
 
 
 class SmallCritic(nn.Module):
-    def __init__(self, feature_maps: int = 8, channels: int = 3, pack: int = 1, extra: nn.Module | None = None,
+    def __init__(self, feature_maps: int = 16, channels: int = 3, pack: int = 1, extra: nn.Module | None = None,
                  extra_channels: int = 0, spectral: bool = False):
         super().__init__()
         f = feature_maps
