@@ -94,6 +94,25 @@ def test_attribute_vector_layout():
     assert v.tolist() == [[0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 1]]
 
 
+def test_attribute_confidence_is_the_probability_of_the_value_read():
+    sizes = (3, 2, 2)
+    logits = torch.tensor([[0.0, 0.0, 0.0, 0.0, 10.0],  # a three-way tie, a coin toss, a sure yes
+                           [5.0, 0.0, 0.0, -10.0, 0.0]])  # a clear first value, a sure no, a coin toss
+    sure = faces.attribute_confidence(logits, sizes)
+    assert sure.shape == (2, 3)
+    assert torch.allclose(sure[0], torch.tensor([1 / 3, 0.5, torch.sigmoid(torch.tensor(10.0)).item()]))
+    assert torch.allclose(sure[1], torch.tensor([torch.softmax(torch.tensor([5.0, 0.0, 0.0]), 0)[0].item(),
+                                                 torch.sigmoid(torch.tensor(10.0)).item(), 0.5]))
+    # the value it is sure of is the value predicted
+    rng = torch.Generator().manual_seed(0)
+    random_logits = torch.randn(200, 4, generator=rng) * 3
+    read = faces.predict_attributes(random_logits, (3, 2))
+    categorical = random_logits[:, :3].softmax(1).gather(1, read[:, :1]).squeeze(1)
+    p_yes = torch.sigmoid(random_logits[:, 3])
+    binary = torch.where(read[:, 1] == 1, p_yes, 1 - p_yes)
+    assert torch.allclose(faces.attribute_confidence(random_logits, (3, 2)), torch.stack([categorical, binary], 1))
+
+
 def test_toggled_changes_exactly_one_column():
     a = faces.sample_faces(50, identities=5).attributes
     t = face_metrics.toggled(a, 4, 4, torch.Generator().manual_seed(0))

@@ -34,6 +34,10 @@ def test_the_record_holds_every_table(quick_run):
     for row in record["arithmetic"].values():
         for key in ("flipped", "kept (lowest)", "control: flipped", "control: kept (lowest)"):
             assert 0 <= row[key] <= 1, (key, row)
+    sure = record["face_judge_sure_share"]
+    assert sure["threshold"] == 0.95 and 0 <= sure["generated"] <= 1 and 0 <= sure["real"] <= 1
+    for row in record["arithmetic_by_judge_confidence"].values():
+        assert row["neutral faces"] >= 30 and 0 <= row["control: kept (lowest)"] <= 1, row
 
 
 def test_infogan_samples_carry_their_codes_evenly(quick_run):

@@ -89,6 +89,22 @@ def predict_attributes(logits: torch.Tensor, sizes: Sequence[int]) -> torch.Tens
     return torch.stack(columns, 1)
 
 
+def attribute_confidence(logits: torch.Tensor, sizes: Sequence[int]) -> torch.Tensor:
+    """(N, A): the probability the logits give the value `predict_attributes` reads, per attribute.
+
+    max(p, 1 - p) for a binary attribute, the largest softmax share for a categorical one: 1 is sure,
+    0.5 (binary) or 1 / k (k-way) is a coin toss.
+    """
+    columns = []
+    for block, k in zip(split_logits(logits, sizes), sizes):
+        if k == 2:
+            p = torch.sigmoid(block.squeeze(1))
+            columns.append(torch.maximum(p, 1 - p))
+        else:
+            columns.append(block.softmax(1).max(1).values)
+    return torch.stack(columns, 1)
+
+
 @dataclass
 class FaceSet:
     images: torch.Tensor  # (N, 3, H, W) float32 in [-1, 1]

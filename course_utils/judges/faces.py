@@ -54,6 +54,12 @@ class FaceJudge(Reader):
             return faces.predict_attributes(logits, faces.ATTRIBUTE_SIZES)
         return logits.argmax(1)
 
+    def confidence(self, images: torch.Tensor) -> torch.Tensor:
+        """(N, A) for the attribute judge: its probability for each attribute value it reads (`predict`)."""
+        if self.kind != "attributes":
+            raise ValueError(f"confidence reads attributes; this is the {self.kind} judge")
+        return faces.attribute_confidence(self.logits(images), faces.ATTRIBUTE_SIZES)
+
     def describe(self) -> str:
         scores = ", ".join(f"{k} {v:.1%}" for k, v in self.heldout_accuracy.items())
         return f"face {self.kind} {self.role}, held-out real faces: {scores} (trained on {self.source})"
