@@ -166,3 +166,16 @@ def test_a_face_judge_seed_names_one_judge_whatever_ran_before():
         weights.append(torch.cat([p.detach().flatten() for p in net.parameters()]))
     assert torch.equal(weights[0], weights[1])
     assert not torch.equal(weights[0], weights[2])
+
+
+def test_the_face_judge_says_how_sure_it_is_of_each_reading_and_the_identity_judge_refuses():
+    from course_utils.data import faces as face_data
+    images = face_data.sample_faces(6, identities=3).images
+    width = face_data.vector_width(face_data.ATTRIBUTE_SIZES)
+    reader = faces.FaceJudge(JudgeNet(width, channels=3, size=32).eval(), "attributes", "test", {}, 0.0)
+    sure = reader.confidence(images)
+    assert sure.shape == (6, len(face_data.ATTRIBUTE_SIZES))
+    assert torch.equal(sure, face_data.attribute_confidence(reader.logits(images), face_data.ATTRIBUTE_SIZES))
+    identity = faces.FaceJudge(JudgeNet(5, channels=3, size=32).eval(), "identity", "test", {}, 0.0)
+    with pytest.raises(ValueError, match="this is the identity judge"):
+        identity.confidence(images)
