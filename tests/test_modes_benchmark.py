@@ -1,7 +1,8 @@
 """The modes benchmark in its quick profile: `python -m benchmarks modes` executes notebook 08, which records
 each method's modes captured, modes covered and high-quality fraction per 2-D target over its seeds, and the
-Stacked MNIST modes and KL per method (modes.json); G's final points of every 2-D run (modes.points.npz); the
-Stacked MNIST samples of the best remedy (modes.samples.npz) and of the baseline (modes.baseline.npz)."""
+Stacked MNIST modes and KL per method, with a second digit classifier's reading beside the judge's (modes.json);
+G's final points of every 2-D run (modes.points.npz); the Stacked MNIST samples of the best remedy
+(modes.samples.npz) and of the baseline (modes.baseline.npz)."""
 
 import benchmark_runs
 import numpy as np
@@ -57,6 +58,14 @@ def test_stacked_mnist_is_recorded_with_its_samples(quick_run):
         assert 1 <= row["modes captured mean"] <= 1000 and 0 <= row["KL to uniform mean"] <= np.log(1000) + 1e-4
     # the judge's reading of real triples is the ceiling: about 630 of the 1,000 modes appear in 1,000 samples
     assert record["stacked_real"]["modes"] > 550 and record["stacked_real"]["samples"] == 1000
+    # the second reader beside the judge, on the same first images of every run and of the real triples
+    assert record["stacked_readers_images"] == 1000 and list(record["stacked_readers"]) == list(record["stacked"])
+    for name, row in record["stacked_readers"].items():
+        assert 0 <= row["read alike mean"] <= 1 and 1 <= row["modes, second reader mean"] <= 1000, name
+        # the quick profile reads 1,000 images per run, all of them twice: the judge's column is its table's again
+        assert row["modes, judge mean"] == pytest.approx(record["stacked"][name]["modes captured mean"]), name
+    real = record["stacked_readers_real"]
+    assert real["modes, judge"] == record["stacked_real"]["modes"] and real["read alike"] > 0.8, real
     for file in ("modes.samples.npz", "modes.baseline.npz"):
         samples = np.load(out / file)
         images, judged = samples["images"], samples["modes"]
