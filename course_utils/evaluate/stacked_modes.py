@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import torch
 
-from ..data.stacked_mnist import N_MODES, to_mode_ids
+from ..data.stacked_mnist import N_MODES, to_digits, to_mode_ids
 from ..judges.labels import Judge
 
 
@@ -67,3 +67,14 @@ def coverage(mode_ids: torch.Tensor) -> dict:
     (`read_modes`), so that a caller who keeps the reading (for a histogram, say) reads the images once."""
     return {"modes": modes_covered(mode_ids), "kl": kl_to_uniform(mode_ids), "samples": len(mode_ids)}
 
+
+def read_alike(first: torch.Tensor, second: torch.Tensor) -> dict:
+    """How often two readings (`read_modes`, by two classifiers) of the same images agree: {"digits": the share of
+    channels read as the same digit, "images": the share of images read as the same triple}. `first` may read more
+    images than `second`; its first len(second) readings, the images both read, are compared."""
+    if first.ndim != 1 or second.ndim != 1 or not 0 < len(second) <= len(first):
+        raise ValueError(f"need two 1-D readings, the second no longer than the first; got shapes "
+                         f"{tuple(first.shape)} and {tuple(second.shape)}")
+    first = first[: len(second)]
+    return {"digits": (to_digits(first) == to_digits(second)).float().mean().item(),
+            "images": (first == second).float().mean().item()}
