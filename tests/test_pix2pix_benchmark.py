@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from course_utils.data import paired
-from course_utils.evaluate import translation
+from course_utils.evaluate import outline_regions, translation
 from course_utils.judges.edges import edge_reader
 
 pytestmark = pytest.mark.slow  # ten generators trained: about 45 s on two idle cores, minutes on busy ones
@@ -38,7 +38,7 @@ def test_json_keeps_every_figure_of_the_old_benchmark(quick_run):
                 "test_time", "seconds", "notebook", "reference", "device", "threads", "wall_seconds",
                 "facade_loss_ablation_over_seeds", "digit_misreads", "second_classifier_heldout_accuracy",
                 "second_classifier_accuracy_real_targets", "second_classifier_accuracy", "edge_reader_accuracy",
-                "judge_accuracy_training_outlines"):
+                "judge_accuracy_training_outlines", "digit_wrong_ink_by_region", "outline_holes"):
         assert key in record, key
     # the quick profile trains one seed: each loss row has its mean and no spread (the table rounds to 3 digits,
     # the record keeps 6 significant ones)
@@ -72,6 +72,25 @@ def test_json_keeps_every_figure_of_the_old_benchmark(quick_run):
     patches = {name: f["receptive_field"] for name, f in record["facades"].items()}
     assert patches["L1"] is None and patches["cGAN"] == patches["L1+cGAN"] == 16
     assert patches["L1+cGAN, 1x1 PixelGAN"] == 1 and patches["L1+cGAN, 64x64 ImageGAN"] >= 64
+
+
+def test_outline_figures_count_the_real_holes_and_where_the_ink_went_wrong(quick_run):
+    _, record = quick_run
+    # the real digits' holes, and which the outline shows, do not depend on G: counted again here from the data
+    digits_test = paired.edges_to_digits("test", size=32)
+    real = outline_regions.holes(digits_test.targets, digits_test.inputs)
+    holes = record["outline_holes"]
+    assert (holes["holes"], holes["shown"]) == (int(real["holes"].sum()), int(real["shown"].sum()))
+    assert 0 < holes["shown"] < holes["holes"]  # the band hides some holes (146 of 498), not all
+    assert 0 <= holes["filled, shown"] <= holes["shown"]
+    assert 0 <= holes["filled, hidden"] <= holes["holes"] - holes["shown"]
+    # the same two groups as the misread table, each with its ink errors per region in pixels
+    regions = record["digit_wrong_ink_by_region"]
+    assert set(regions) == set(record["digit_misreads"])
+    for figures in regions.values():
+        counts = {k: v for k, v in figures.items() if "ink" in k and "share" not in k}
+        assert set(counts) == {f"{kind} ink, {r}" for kind in ("extra", "missing") for r in outline_regions.REGIONS}
+        assert all(0 <= v <= 32 * 32 or v != v for v in figures.values()), figures  # NaN: an empty group
 
 
 def test_figures_are_what_the_notebook_printed(quick_run):
