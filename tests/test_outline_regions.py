@@ -44,6 +44,33 @@ def test_a_hole_shows_in_the_outline_from_three_pixels_across():
     assert "filled" not in counts
 
 
+def tee(gap: int, stroke: int = 2) -> torch.Tensor:
+    """A 'T' upside down: a vertical stroke that stops `gap` pixels short of a horizontal one (0: they join)."""
+    image = -torch.ones(1, 1, 20, 20)
+    image[..., 12 : 12 + stroke, 3:17] = 1.0
+    image[..., 3 : 12 - gap, 9 : 9 + stroke] = 1.0
+    return image
+
+
+def test_the_outline_cannot_tell_a_join_from_a_gap_of_one_or_two_pixels():
+    # the sentence of notebook 06: where a stroke at most two pixels thick stops one or two pixels short of
+    # another, the outline is the one it would have if the strokes joined
+    for stroke in (1, 2):
+        joined = outline(tee(0, stroke))
+        assert torch.equal(outline(tee(1, stroke)), joined) and torch.equal(outline(tee(2, stroke)), joined)
+        assert not torch.equal(outline(tee(3, stroke)), joined)
+    assert not torch.equal(outline(tee(1, stroke=3)), outline(tee(0, stroke=3)))
+
+
+def test_a_loop_with_a_narrow_opening_looks_closed_to_the_outline():
+    closed = ring(hole=6, stroke=2)
+    opened = closed.clone()
+    opened[..., 5:7, 10] = -1.0  # a 1-pixel cut through the top of the ring: the digit's loop is open
+    assert int(outline_regions.holes(opened, outline(opened))["holes"].sum()) == 0
+    assert torch.equal(outline(opened), outline(closed))  # the outline is the closed ring's
+    assert int(outline_regions.enclosed(outline(opened))[..., 7:13, 7:13].sum()) == 16  # and it encloses the inside
+
+
 def test_filled_holes_are_counted_and_tied_to_what_the_outline_showed():
     digits = torch.cat([ring(hole=6), ring(hole=1)])
     filled = digits.clone()

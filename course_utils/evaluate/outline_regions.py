@@ -1,9 +1,10 @@
 """Where a translated digit's ink goes wrong, measured against the outline it was drawn from (notebook 06).
 
 An outline (`paired.outline`: dilation minus erosion of the strokes) splits the image into three kinds of
-pixel: the **band** (the outline itself, about three pixels wide around every stroke edge), the regions the band
-**encloses** (pixels off the band that no path off the band links to the image border: the inside of a thick
-stroke, or a hole wide enough to survive the band) and the **outside**. A hole of the real digit (background
+pixel: the **band** (the outline itself: the pixel on each side of every edge of a stroke, so the whole of a stroke
+up to two pixels thick), the regions the band **encloses** (pixels off the band that no path off the band links to
+the image border: the core of a thick stroke, a hole wide enough to survive the band, or the inside of a loop whose
+opening is too narrow to survive it) and the **outside**. A hole of the real digit (background
 that its ink cuts off from the border) *shows* in the outline when some of its pixels lie in an enclosed
 region; a hole narrower than the band lies wholly inside it, and the outline does not mark it at all.
 
