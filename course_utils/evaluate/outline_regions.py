@@ -4,9 +4,9 @@ An outline (`paired.outline`: dilation minus erosion of the strokes) splits the 
 pixel: the **band** (the outline itself: the pixel on each side of every edge of a stroke, so the whole of a stroke
 up to two pixels thick), the regions the band **encloses** (pixels off the band that no path off the band links to
 the image border: the core of a thick stroke, a hole wide enough to survive the band, or the inside of a loop whose
-opening is too narrow to survive it) and the **outside**. A hole of the real digit (background
-that its ink cuts off from the border) *shows* in the outline when some of its pixels lie in an enclosed
-region; a hole narrower than the band lies wholly inside it, and the outline does not mark it at all.
+opening is too narrow to survive it) and the **outside**. A hole of a digit (background that its ink cuts off from
+the border) *shows* in the outline when some of its pixels lie in an enclosed region; a hole narrower than the band
+lies wholly inside it, and the outline does not mark it at all.
 
 Images are (N, 1, H, W) in [-1, 1]; ink is a pixel above 0, as `paired.outline` thresholds it. Connectivity
 is 4-neighbour (scipy's default).
@@ -61,12 +61,13 @@ def ink_errors(outputs: torch.Tensor, targets: torch.Tensor, outlines: torch.Ten
     return counts
 
 
-def holes(targets: torch.Tensor, outlines: torch.Tensor,
+def holes(digits: torch.Tensor, outlines: torch.Tensor,
           outputs: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
-    """Per image, the holes of the real digit: 'holes', how many 'shown' in the outline (some pixel in a region
-    the outline encloses) and, given the translated `outputs`, how many G 'filled' (ink on more than half the
-    hole's pixels) and how many of those the outline did not show ('filled, not shown'). Each an (N,) int tensor."""
-    real, inside = _masks(targets), enclosed(outlines)[:, 0].numpy()
+    """Per image, the holes of `digits` (the real digits, or G's translations): 'holes', how many 'shown' in the
+    outline (some pixel in a region the outline encloses) and, given translated `outputs`, how many of the digits'
+    holes G 'filled' (ink on more than half the hole's pixels) and how many of those the outline did not show
+    ('filled, not shown'). Each an (N,) int tensor."""
+    real, inside = _masks(digits), enclosed(outlines)[:, 0].numpy()
     ink = _masks(outputs) if outputs is not None else None
     keys = ("holes", "shown") + (("filled", "filled, not shown") if ink is not None else ())
     counts = {key: np.zeros(len(real), dtype=np.int64) for key in keys}
