@@ -59,7 +59,7 @@ def test_bad_codes_and_images_are_refused():
         g(z, category, continuous[:, :1])
     with pytest.raises(ValueError, match="from 0 to 9"):
         g(z, category + 7, continuous)  # 10 is out of range
-    with pytest.raises(ValueError, match="integer code values"):
+    with pytest.raises(ValueError, match="integer class indices"):
         g(z, category.float(), continuous)
     with pytest.raises(ValueError, match=r"\(N, 1, 28, 28\)"):
         d(torch.zeros(2, 1, 32, 32))

@@ -58,8 +58,10 @@ def test_label_errors_are_explained():
         MLPGenerator(n_classes=10)(torch.randn(2, 64))
     with pytest.raises(ValueError, match="unconditional"):
         MLPDiscriminator()(torch.zeros(2, 1, 28, 28), torch.tensor([0, 1]))
-    with pytest.raises(ValueError, match="0..9"):
+    with pytest.raises(ValueError, match="from 0 to 9"):
         MLPGenerator(n_classes=10)(torch.randn(2, 64), torch.tensor([0, 10]))
+    with pytest.raises(ValueError, match="integer class indices"):  # 3.5 is no class; it is not cast to 3
+        MLPGenerator(n_classes=10)(torch.randn(2, 64), torch.tensor([0.0, 3.5]))
 
 
 def test_gradients_reach_every_parameter():

@@ -27,6 +27,8 @@ from __future__ import annotations
 import torch
 import torch.nn as nn
 
+from .labels import class_indices
+
 # The report's parameter table (its Table 1), one row per dataset it trained on.
 REPORT_TABLE = {
     "MNIST": {"n_classes": 10, "embed_dim": 5, "channels": 1, "z_dim": 20, "reconstruction_weight": 5.0,
@@ -45,15 +47,6 @@ def _check_size(size: int) -> tuple[int, int]:
     if size not in LAYOUTS:
         raise ValueError(f"size must be one of {', '.join(map(str, LAYOUTS))}; got {size}")
     return LAYOUTS[size]
-
-
-def _check_labels(labels: torch.Tensor, n: int, n_classes: int) -> torch.Tensor:
-    labels = labels.reshape(-1)
-    if labels.shape[0] != n:
-        raise ValueError(f"got {labels.shape[0]} labels for a batch of {n}")
-    if labels.dtype.is_floating_point:
-        raise ValueError("labels must be integer class indices of shape (N,)")
-    return labels
 
 
 def init_weights(module: nn.Module) -> None:
@@ -99,7 +92,7 @@ class ConditionalGenerator(nn.Module):
         return self.net(x[:, :, None, None])
 
     def forward(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-        labels = _check_labels(labels, len(z), self.n_classes)
+        labels = class_indices(labels, len(z), self.n_classes)
         return self.from_embedding(z, self.label_embedding(labels))
 
 
@@ -132,7 +125,7 @@ class ConditionalDiscriminator(nn.Module):
         return self.embed(labels.long()).view(len(labels), 1, self.size, self.size)
 
     def forward(self, images: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-        labels = _check_labels(labels, len(images), self.n_classes)
+        labels = class_indices(labels, len(images), self.n_classes)
         if images.shape[1:] != (self.channels, self.size, self.size):
             raise ValueError(f"D expects images of shape (N, {self.channels}, {self.size}, {self.size}); "
                              f"got {tuple(images.shape)}")

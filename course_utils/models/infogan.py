@@ -22,6 +22,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .dcgan import init_weights
+from .labels import class_indices
 
 
 def _check_codes(n: int, category: torch.Tensor, continuous: torch.Tensor, categories: int, dims: int):
@@ -29,9 +30,7 @@ def _check_codes(n: int, category: torch.Tensor, continuous: torch.Tensor, categ
     if category.shape[0] != n or continuous.shape != (n, dims):
         raise ValueError(f"for a batch of {n}: category must be ({n},) and continuous ({n}, {dims}); got "
                          f"{tuple(category.shape)} and {tuple(continuous.shape)}")
-    if category.dtype.is_floating_point or (n and (int(category.min()) < 0 or int(category.max()) >= categories)):
-        raise ValueError(f"category must hold integer code values from 0 to {categories - 1}")
-    return category
+    return class_indices(category, n, categories, what="category")
 
 
 class InfoGenerator(nn.Module):

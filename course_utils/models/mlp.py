@@ -17,24 +17,9 @@ import math
 from collections.abc import Sequence
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
-
-def _with_label(x: torch.Tensor, labels: torch.Tensor | None, n_classes: int) -> torch.Tensor:
-    """Concatenate the one-hot label to a batch of flat vectors (conditional models only)."""
-    if n_classes == 0:
-        if labels is not None:
-            raise ValueError("this model is unconditional (n_classes=0) but labels were given")
-        return x
-    if labels is None:
-        raise ValueError(f"this model is conditional (n_classes={n_classes}); pass labels of shape (N,)")
-    labels = labels.to(x.device).long().reshape(-1)
-    if labels.shape[0] != x.shape[0]:
-        raise ValueError(f"got {labels.shape[0]} labels for a batch of {x.shape[0]}")
-    if labels.numel() and (int(labels.min()) < 0 or int(labels.max()) >= n_classes):
-        raise ValueError(f"labels must lie in 0..{n_classes - 1}")
-    return torch.cat([x, F.one_hot(labels, n_classes).to(x.dtype)], dim=1)
+from .labels import append_one_hot
 
 
 class MLPGenerator(nn.Module):
@@ -70,7 +55,7 @@ class MLPGenerator(nn.Module):
         self.net = nn.Sequential(*layers)
 
     def forward(self, z: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
-        x = _with_label(z.reshape(z.shape[0], -1), labels, self.n_classes)
+        x = append_one_hot(z.reshape(z.shape[0], -1), labels, self.n_classes)
         return self.net(x).view(z.shape[0], *self.image_shape)
 
 
@@ -104,5 +89,5 @@ class MLPDiscriminator(nn.Module):
         self.net = nn.Sequential(*layers)
 
     def forward(self, images: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
-        x = _with_label(images.reshape(images.shape[0], -1), labels, self.n_classes)
+        x = append_one_hot(images.reshape(images.shape[0], -1), labels, self.n_classes)
         return self.net(x).squeeze(1)

@@ -19,16 +19,7 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
-
-def _with_labels(x: torch.Tensor, labels: torch.Tensor | None, n_classes: int) -> torch.Tensor:
-    """Append the one-hot label to each input row (the conditional GAN's way of telling a network the label)."""
-    if not n_classes:
-        if labels is not None:
-            raise ValueError("labels were given to a model built without classes (n_classes=0)")
-        return x
-    if labels is None:
-        raise ValueError(f"this model is conditional on {n_classes} classes; pass labels")
-    return torch.cat([x, nn.functional.one_hot(labels, n_classes).to(x.dtype)], dim=1)
+from .labels import append_one_hot
 
 
 def _mlp(sizes: list[int], activation: Callable[[], nn.Module]) -> list[nn.Module]:
@@ -54,7 +45,7 @@ class Generator(nn.Module):
         self.register_buffer("scale", torch.tensor(scale, dtype=torch.float32))
 
     def forward(self, z: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
-        return self.center + self.scale * self.net(_with_labels(z, labels, self.n_classes))
+        return self.center + self.scale * self.net(append_one_hot(z, labels, self.n_classes))
 
     def sample(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
         """n points from fresh noise; a conditional G gets the labels 0, 1, ..., n_classes - 1 in turn."""
@@ -113,5 +104,5 @@ class Discriminator(nn.Module):
         self.register_buffer("scale", torch.tensor(scale, dtype=torch.float32))
 
     def forward(self, x: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
-        h = self.body(_with_labels((x - self.center) / self.scale, labels, self.n_classes))
+        h = self.body(append_one_hot((x - self.center) / self.scale, labels, self.n_classes))
         return self.head(self.minibatch(h)).squeeze(1)
