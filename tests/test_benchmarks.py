@@ -1,7 +1,8 @@
 """python -m benchmarks: lessons' benchmarks run their notebook and read back what it recorded; the command
 line refuses what it cannot do with one clear line. Runs the gan2d benchmark once and dcgan twice (quick: the
-digits, and the rendered faces in colour)."""
+digits, and the rendered faces in colour), and the judges benchmark once (quick: the shipped instruments)."""
 
+import json
 import re
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import pytest
 from benchmark_runs import quick_run_fixture
 
 from benchmarks import __main__ as bench
+from course_utils.judges import edges
 
 REPO = Path(__file__).resolve().parent.parent
 # the benchmarks that measure what no notebook does, and may therefore train something themselves
@@ -51,6 +53,20 @@ def test_options_go_only_to_benchmarks_whose_notebook_takes_them(tmp_path, capsy
     assert "benchmark judges takes no --size" in capsys.readouterr().err
     with pytest.raises(SystemExit, match="benchmark gan2d takes no --dataset"):
         bench.main(["gan2d", "--dataset", "fashion", "--out", str(tmp_path)])
+
+
+def test_the_judges_benchmark_reports_every_instrument(tmp_path):
+    bench.main(["judges", "--profile", "quick", "--out", str(tmp_path)])
+    record = json.loads((tmp_path / "judges.json").read_text())
+    assert set(record["as_loaded"]) == {"digit_second_classifier", "edge_reader", "face_attribute_judge",
+                                        "face_identity_judge", "face_second_classifier"}
+    for name in ["mnist", "fashion", "faces", *record["as_loaded"]]:
+        accuracy = record[f"{name}_heldout_accuracy"]
+        assert record[f"{name}_source"] and all(0 < a <= 1 for a in (
+            accuracy.values() if isinstance(accuracy, dict) else [accuracy])), name
+    assert set(record["face_attribute_judge_heldout_accuracy"]) == {"pose", "smiling", "lighting", "eyeglasses",
+                                                                    "hair_colour"}
+    assert record["edge_reader_heldout_accuracy"] == round(edges.edge_reader().heldout_accuracy, 4)
 
 
 def printed(executed, marker):
