@@ -62,3 +62,15 @@ def test_the_accuracy_is_a_plain_float():
     # a training history keeps it, and checkpoints load with weights_only=True, which refuses numpy scalars
     accuracy, _, _ = codes.matched_accuracy(torch.arange(20) % 10, torch.arange(20) % 10)
     assert type(accuracy) is float
+
+
+def test_sweep_change_is_the_mean_move_between_two_code_values():
+    sweep = torch.linspace(-2, 2, 9)
+    values = torch.stack([sweep * 0.5, sweep * 0.5 + 3.0, sweep**2])  # two rows move 0.5 per unit, one is even
+    # from -1 to 1: +1, +1 and 0 (the even row ends where it started)
+    assert codes.sweep_change(values, sweep) == pytest.approx(2 / 3)
+    assert codes.sweep_change(values, sweep, low=-2, high=2) == pytest.approx(4 / 3)
+    with pytest.raises(ValueError, match="no column at code value 0.75"):
+        codes.sweep_change(values, sweep, high=0.75)
+    with pytest.raises(ValueError, match="one column per code value"):
+        codes.sweep_change(values[:, :5], sweep)

@@ -37,3 +37,18 @@ def test_blank_or_colour_images_are_refused():
         moments.slant(-torch.ones(2, 1, 28, 28))
     with pytest.raises(ValueError, match="greyscale"):
         moments.width(torch.zeros(2, 3, 28, 28))
+
+
+def test_class_spread_measures_the_variety_within_a_class_not_between_classes():
+    # class 0: strokes of half-width 1 and 3; class 1: the same strokes leaning 0.4. Within each class the slant
+    # does not vary (its spread is 0 although the classes differ), the width does
+    images = torch.cat([stroke(0.0, 1), stroke(0.0, 3), stroke(0.4, 1), stroke(0.4, 3)])
+    spread = moments.class_spread(images, torch.tensor([0, 0, 1, 1]))
+    assert spread["slant"] == pytest.approx(0.0, abs=0.01)
+    thin, thick = moments.width(stroke(0.0, 1)).item(), moments.width(stroke(0.0, 3)).item()
+    # each class: two values (thin, thick) around their mean, 1 degree of freedom per class
+    assert spread["width"] == pytest.approx((thick - thin) / 2**0.5, rel=0.05)
+    with pytest.raises(ValueError, match="labels"):
+        moments.class_spread(images, torch.tensor([0, 1]))
+    with pytest.raises(ValueError, match="more images than classes"):
+        moments.class_spread(images[:2], torch.tensor([0, 1]))

@@ -57,3 +57,19 @@ def sweep_agreement(classes: torch.Tensor, centre: int) -> float:
                          f"got {tuple(classes.shape)} and {centre}")
     others = torch.cat([classes[:, :centre], classes[:, centre + 1 :]], 1)
     return (others == classes[:, centre : centre + 1]).float().mean().item()
+
+
+def sweep_change(values: torch.Tensor, sweep: torch.Tensor, low: float = -1.0, high: float = 1.0) -> float:
+    """values (n, steps): a figure of every image of n sweeps of one code, sweep (steps,) the code's value at each
+    column. The figure's mean change from the column where the code is `low` to the one where it is `high`
+    (by default the range the code is drawn from in training, beyond which G extrapolates)."""
+    values, sweep = torch.as_tensor(values), torch.as_tensor(sweep).reshape(-1).to(values.device)
+    if values.dim() != 2 or values.shape[1] != len(sweep):
+        raise ValueError(f"values must be (sweeps, {len(sweep)}), one column per code value; got {tuple(values.shape)}")
+    columns = []
+    for value in (low, high):
+        at = torch.isclose(sweep, torch.tensor(float(value), dtype=sweep.dtype, device=sweep.device)).nonzero()
+        if len(at) != 1:
+            raise ValueError(f"the sweep has no column at code value {value}: {sweep.tolist()}")
+        columns.append(int(at[0, 0]))
+    return float((values[:, columns[1]] - values[:, columns[0]]).double().mean())

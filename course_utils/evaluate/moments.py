@@ -10,6 +10,9 @@ digit's shape:
 - width = sqrt(mu_20 - mu_11^2 / mu_02): the horizontal spread of the ink around the slanted axis, in pixels.
   Shearing a digit by a slant s adds about s^2 mu_02 to mu_20; subtracting mu_11^2 / mu_02 removes exactly that
   share, so a leaning digit is not counted as a wide one.
+
+How much is a change of these figures? `class_spread` gives their standard deviation among real digits of one
+class (pooled over the classes), the yardstick for a code that moves a figure while the digit stays.
 """
 
 from __future__ import annotations
@@ -46,3 +49,24 @@ def width(images: torch.Tensor) -> torch.Tensor:
     """(N,) the horizontal spread of the ink around its slanted axis (a standard deviation), in pixels."""
     mu20, mu11, mu02 = _ink_moments(images)
     return (mu20 - mu11**2 / mu02).clamp(min=0).sqrt()
+
+
+FIGURES = {"slant": slant, "width": width}
+
+
+def class_spread(images: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
+    """{figure: its standard deviation among real digits of the same class}, pooled over the classes (the variance
+    around each class's own mean): how much a figure varies while the digit stays, not between digits."""
+    labels = torch.as_tensor(labels).reshape(-1)
+    if len(labels) != len(images):
+        raise ValueError(f"got {len(labels)} labels for {len(images)} images")
+    classes = labels.unique()
+    if len(labels) <= len(classes):
+        raise ValueError("need more images than classes to measure a spread within each class")
+    spread = {}
+    for name, figure in FIGURES.items():
+        values = figure(images).double()
+        centred = values - torch.stack([values[labels == c].mean() for c in classes])[
+            torch.searchsorted(classes, labels)]
+        spread[name] = float((centred.square().sum() / (len(labels) - len(classes))).sqrt())
+    return spread
