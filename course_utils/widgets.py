@@ -24,6 +24,7 @@ import matplotlib.pyplot as plt
 from .viz import figure_png
 
 PNG_MAGIC = b"\x89PNG"
+PANEL_CLASS = "course-panel"  # every panel's box carries it: the browser tests and the site find panels by it
 
 # Every panel this kernel has built, in order: what `check_extremes` walks through after a notebook has run.
 _BUILT: list[widgets.VBox] = []
@@ -50,7 +51,7 @@ def css_name(part: str) -> str:
 
 
 def panel(render: Callable[..., plt.Figure | tuple[plt.Figure, Reading]],
-          controls: Mapping[str, widgets.ValueWidget], css_class: str = "course-panel",
+          controls: Mapping[str, widgets.ValueWidget], css_class: str = PANEL_CLASS,
           changes: Mapping[str, str] | None = None, keeps: Mapping[str, str] | None = None) -> widgets.VBox:
     """Controls, the judge's reading, then the image; moving a control re-renders both.
 
@@ -99,7 +100,7 @@ def panel(render: Callable[..., plt.Figure | tuple[plt.Figure, Reading]],
     for name, control in controls.items():
         control.add_class(f"{css_class}-{name}")
         control.observe(redraw, names="value")
-    box.add_class("course-panel")
+    box.add_class(PANEL_CLASS)
     box.add_class(css_class)
     box.image, box.controls, box.render, box.promises = image, dict(controls), render, promises
     _BUILT.append(box)

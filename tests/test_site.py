@@ -125,6 +125,20 @@ def test_a_published_notebook_loses_the_builds_cell_and_its_live_widgets_and_gai
     assert "widgets" in nb.metadata  # the executed notebook itself is left as it was
 
 
+def test_a_published_notebook_drops_progress_bars_but_keeps_a_note_for_each_panel():
+    # training that runs while a page is made shows tqdm's widget (a box of text and a bar): on a page it would
+    # read as a panel that cannot move, so it goes; a course panel (its box marked course-panel) keeps its note
+    nb = executed_notebook()
+    views = {name: new_output("display_data", data={pages.WIDGET_VIEW: {"model_id": name}, "text/plain": name})
+             for name in ("bar", "panel")}
+    nb.cells.append(new_code_cell("train(...); widgets.panel(...)", execution_count=7, outputs=list(views.values())))
+    nb.metadata["widgets"] = {pages.WIDGET_STATE: {"state": {
+        "bar": {"model_name": "HBoxModel", "state": {"_dom_classes": [], "children": []}},
+        "panel": {"model_name": "VBoxModel", "state": {"_dom_classes": [pages.PANEL_CLASS, "nb01"]}}}}}
+    outputs = pages.publishable(nb, "01_x").cells[-1].outputs
+    assert [o["data"] for o in outputs] == [{"text/html": pages.WIDGET_NOTE}]
+
+
 def test_a_notebook_with_an_error_output_is_refused():
     nb = executed_notebook()
     nb.cells[1].outputs = [new_output("error", ename="ValueError", evalue="bad", traceback=[])]

@@ -10,10 +10,12 @@ import re
 import nbformat
 
 from ..runtime import REPOSITORY
+from ..widgets import PANEL_CLASS
 
 GITHUB = f"https://github.com/{REPOSITORY}/blob/main"
 COLAB = f"https://colab.research.google.com/github/{REPOSITORY}/blob/main"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 INJECTED = "course-site-injected"  # the tag of the cells the build adds before executing, removed after
 WIDGET_NOTE = ('<p class="course-widget-note"><em>An interactive panel stands here in Jupyter and Colab. '
                "On this page it cannot move; the static views below show it at chosen settings.</em></p>")
@@ -34,7 +36,7 @@ def publishable(notebook: nbformat.NotebookNode, stem: str) -> nbformat.Notebook
     the widget manager from a CDN), the links cell first. Errors are refused: a page must not publish one."""
     nb = nbformat.from_dict(notebook)
     nb.cells = [c for c in nb.cells if INJECTED not in c.metadata.get("tags", [])]
-    nb.metadata.pop("widgets", None)
+    state = nb.metadata.pop("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
@@ -43,11 +45,20 @@ def publishable(notebook: nbformat.NotebookNode, stem: str) -> nbformat.Notebook
             if output.get("output_type") == "error":
                 raise ValueError(f"{stem}: cell {i} ended in {output.get('ename')}: {output.get('evalue')}")
             if WIDGET_VIEW in output.get("data", {}):
+                if not _maybe_panel(output["data"][WIDGET_VIEW], state):
+                    continue  # a progress bar of training that ran while the page was made: nothing to show
                 output = nbformat.v4.new_output("display_data", data={"text/html": WIDGET_NOTE})
             outputs.append(output)
         cell.outputs = outputs
     nb.cells.insert(0, links_cell(stem))
     return nb
+
+
+def _maybe_panel(view: dict, state: dict) -> bool:
+    """Whether a widget output may be one of the course's panels (widgets.panel marks its box `course-panel`);
+    a widget whose saved state says otherwise is not, and one without saved state is given the benefit."""
+    model = state.get(view.get("model_id"))
+    return model is None or PANEL_CLASS in model.get("state", {}).get("_dom_classes", ())
 
 
 def title(notebook: nbformat.NotebookNode, stem: str) -> str:
