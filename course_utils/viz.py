@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Callable, Sequence
 
 import matplotlib.pyplot as plt
@@ -81,18 +82,16 @@ def curves(series: dict[str, Sequence[float]], x: Sequence[float] | None = None,
             y = np.convolve(y, np.ones(smooth) / smooth, mode="valid")
             xs = xs[smooth - 1 :]
         ax.plot(xs, y, label=name)
-    for name, value in (hlines or {}).items():
-        ax.axhline(value, ls="--", lw=1, color="gray")
-        ax.annotate(name, (ax.get_xlim()[0], value), fontsize=8, color="gray", va="bottom")
-    if hlines:  # room above the highest line for its label
-        low, high = ax.get_ylim()
-        ax.set_ylim(low, max(high, max(hlines.values()) + 0.08 * (high - low)))
+    # reference lines are named in the legend (a label written on the axes would lie across the curves),
+    # each in its own dash so that two of them can be told apart
+    for (name, value), dash in zip((hlines or {}).items(), itertools.cycle(("--", ":", "-."))):
+        ax.axhline(value, ls=dash, lw=1, color="gray", label=name)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title)
-    if series:
-        ax.legend()
+    if series or hlines:
+        ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
 

@@ -186,3 +186,13 @@ def test_static_views_print_the_reading_under_the_setting():
     fig = widgets.static_views(lambda size=2: render_square(size), [{}])
     assert fig.axes[0].get_title() == "the controls as they start"
     plt.close(fig)
+
+
+def test_reference_lines_are_named_in_the_legend_in_dashes_of_their_own():
+    # a name written on the axes lay across the curves; in the legend it cannot, and two lines stay apart
+    fig = viz.curves({"loss": np.linspace(2, 0, 50)}, hlines={"equilibrium": 1.386, "bar": 0.9})
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["loss", "equilibrium", "bar"]
+    dashes = {line.get_label(): line.get_linestyle() for line in ax.get_lines()}
+    assert dashes["equilibrium"] != dashes["bar"] and not ax.texts
+    plt.close(fig)
