@@ -1,7 +1,7 @@
 """One quick run of a notebook-backed benchmark, made the same way by every benchmark test.
 
-The notebook's default seed, and the session's run folder (conftest.py): nbval's execution of the same
-notebook then loads this training run instead of repeating it.
+The notebook's default seed and the session's run folder (conftest.py). This is the notebook's one
+top-to-bottom execution in the test session: conftest.py leaves the benchmarks' notebooks out of nbval.
 """
 
 import json

@@ -68,7 +68,7 @@ def notebooks_with_panels(folder: Path) -> list[Path]:
 def pretrained_copies(notebooks: list[Path], folder: Path) -> list[Path]:
     """Copies of `notebooks` in `folder`, each of those that train set to load the shipped weights
     (`pretrained: bool = True` in its parameters cell), with EXTREMES_CELL appended: the panels then show what a
-    trained model draws, Run All does not train (nbval and the benchmark tests execute the training code), and
+    trained model draws, Run All does not train (the benchmark tests, or nbval, execute the training code), and
     the same Run All checks the notebook's judged promises on the shipped run and its panels' extremes."""
     folder.mkdir(parents=True, exist_ok=True)
     copies = []

@@ -1,10 +1,10 @@
 """The graded questions: the masters' questions, the student edition built from them, and course-grade.
 
-The masters execute with their solutions and every test, hidden ones included, under nbval and papermill
-(tests/test_notebooks.py). Here: the committed student/ is what course-assign builds; the unanswered student
-edition stops kindly at its first question; and course-grade, run on a folder holding a full, a partial, a
-corrupt and a foreign submission, gives full marks, part marks (0 on each unanswered question) and a row for
-each bad file.
+The masters execute with their solutions and every test, hidden ones included, under nbval or their
+benchmark's papermill run (conftest.py says which). Here: the committed student/ is what course-assign builds;
+the unanswered student edition stops kindly at its first question; and course-grade, run on a folder holding a
+full, a partial, a corrupt and a foreign submission, gives full marks, part marks (0 on each unanswered
+question) and a row for each bad file.
 """
 
 import csv

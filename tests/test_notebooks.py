@@ -1,9 +1,11 @@
 """Every notebook under notebooks/ is found by itself and checked: hygiene, parameters, papermill runs.
 
-(`pytest --nbval`, set in pyproject's addopts, executes each notebook as well.)
+(`pytest --nbval`, set in pyproject's addopts, executes each notebook as well, but for the benchmarks' recipes,
+which their benchmark tests execute: see conftest.py and the first test below.)
 """
 
 import ast
+import importlib.util
 import json
 import subprocess
 import sys
@@ -28,6 +30,20 @@ def code_cells(path):
 def test_the_series_is_there():
     assert NOTEBOOKS, "no notebooks found under notebooks/"
     assert IDS[0] == "00_setup_and_tour"
+
+
+def test_every_notebook_is_executed_top_to_bottom_by_nbval_or_by_its_benchmark_test():
+    # conftest.py leaves a benchmark's notebook out of nbval because its benchmark test runs it: that test must exist
+    spec = importlib.util.spec_from_file_location("root_conftest", REPO / "conftest.py")
+    root_conftest = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(root_conftest)
+    left_to_benchmarks = {Path(p).stem for p in root_conftest.collect_ignore}
+    tests = {path.name: path.read_text() for path in (REPO / "tests").glob("test_*.py")}
+    for name, stem in NOTEBOOK_BENCHMARKS.items():
+        runners = [file for file, text in tests.items() if "quick_run" in text and f'"{name}"' in text]
+        assert stem not in left_to_benchmarks or runners, f"{stem} is left out of nbval; no test runs benchmark {name}"
+    assert left_to_benchmarks <= set(IDS), left_to_benchmarks - set(IDS)  # no stale names
+    assert {"00_setup_and_tour", "02_xy_game"} <= set(IDS) - left_to_benchmarks  # no benchmark: nbval runs them
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
