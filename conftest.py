@@ -7,8 +7,8 @@ import tempfile
 # The tests always run the quick profile; COURSE_DEVICE is left alone so a GPU job can force cuda.
 os.environ["COURSE_PROFILE"] = "quick"
 # Checkpoints of notebook runs go to a fresh folder for the session: no test resumes a run left by an earlier
-# session or by the user, while a notebook that a benchmark test already trained (same code, parameters and
-# seed) is loaded, not trained again, when nbval executes it.
+# session or by the user, while a run that an earlier test of the session trained (same code, parameters and seed:
+# a benchmark's notebook named on the command line beside its benchmark test, say) is loaded, not trained again.
 os.environ.setdefault("COURSE_RUNS", tempfile.mkdtemp(prefix="course-runs-"))
 
 from benchmarks.__main__ import NOTEBOOK_BENCHMARKS  # noqa: E402 (after the settings its import may read)
