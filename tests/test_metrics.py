@@ -101,3 +101,11 @@ def test_manifold_figures_tell_a_collapsed_generator_from_a_faithful_one():
     assert collapsed["precision"] > 0.9 and collapsed["recall"] < 0.2, collapsed
     with pytest.raises(ValueError, match="at least 10"):
         metrics.manifold_figures(judge, real[:5], reference)
+
+
+def test_manifold_count_is_the_smallest_of_the_bound_the_samples_and_the_reference():
+    # the count a notebook prints beside precision and recall: the reference (300 here) can be the bound
+    reference = metrics.Reference(FakeJudge(), torch.randn(300, 1, 2, 2, generator=torch.Generator().manual_seed(0)))
+    assert metrics.manifold_count(1000, reference) == 300
+    assert metrics.manifold_count(120, reference) == 120
+    assert metrics.manifold_count(1000, reference, items=50) == 50

@@ -111,12 +111,18 @@ def judge_figures(judge: Judge, images: torch.Tensor, reference: Reference,
     return figures
 
 
+def manifold_count(images: int, reference: Reference, items: int = MANIFOLD_ITEMS) -> int:
+    """How many items of each set `manifold_figures` compares for `images` samples: `items`, or fewer where the
+    samples or the reference hold fewer."""
+    return min(items, images, len(reference.features))
+
+
 def manifold_figures(judge: Judge, images: torch.Tensor, reference: Reference, items: int = MANIFOLD_ITEMS) -> dict:
     """Precision (the share of samples inside the reference's k-NN manifold: realistic samples) and recall (the
     share of reference images inside the samples' manifold: coverage), k = 3, in the judge's feature space.
     Both sets contribute the same number of items, `items` or as many as `images` holds if fewer (a fixed
     shuffle of `images`; the reference is shuffled already): compare figures measured with equal counts."""
-    count = min(items, len(images), len(reference.features))
+    count = manifold_count(len(images), reference, items)
     if count < 10:
         raise ValueError(f"precision and recall need at least 10 images of each set, not {count}")
     order = torch.randperm(len(images), generator=torch.Generator().manual_seed(0))[:count]
