@@ -1,11 +1,13 @@
-"""python -m benchmarks NAME [--profile quick|full] [--seed N] [--dataset D] [--size S] --out DIR
+"""python -m benchmarks NAME [--profile quick|full] [--seed N] [--dataset D] [--size S] [--pretrained] --out DIR
 
 A benchmark of a lesson runs the lesson's notebook: papermill executes it in the chosen profile, with
 `-p seed N` (and `-p dataset D`, `-p image_size S` where the notebook takes them), and with COURSE_RECORD
 pointing at DIR, so the notebook writes what its results table shows to DIR/NAME.json and its samples to
 DIR/NAME.samples.npz (course_utils.evaluate.record). The executed notebook is kept as DIR/NAME.ipynb, the
 evidence behind every figure. Its training runs go to a fresh folder (--runs, by default a temporary one),
-so a benchmark always trains and never resumes an older run.
+so a benchmark always trains and never resumes an older run. With --pretrained it trains nothing: the notebook
+runs with `pretrained=True` and records the figures and samples of the project's own shipped full-profile run,
+judged by today's code (minutes instead of the full profile's training; `"pretrained": true` in the record).
 
 Measurements that no notebook makes (`batches`, `judges`) are scripts: benchmarks/NAME.py with
 `run(profile, seed, out) -> dict`. Either way DIR/NAME.json gets the machine's device, thread count and
@@ -27,7 +29,7 @@ from pathlib import Path
 
 import torch
 
-from course_utils import runtime
+from course_utils import pretrained, runtime
 from course_utils.checkpoints import cannot_write
 from course_utils.evaluate import record
 
@@ -57,7 +59,19 @@ def available() -> list[str]:
     return sorted(set(scripts()) | set(NOTEBOOK_BENCHMARKS))
 
 
-def run_notebook(name: str, profile: str, seed: int, out: Path, options: dict, runs: Path | None) -> dict:
+def shipped_mismatch(name: str, parameters: dict) -> str | None:
+    """Why --pretrained cannot serve these notebook parameters (the shipped run used others), or None."""
+    shipped = pretrained.settings(NOTEBOOK_BENCHMARKS[name])
+    differ = {k: v for k, v in parameters.items() if shipped.get(k) != v}
+    if not differ:
+        return None
+    return (f"--pretrained loads the shipped run of {name}, trained with "
+            + ", ".join(f"{k}={shipped.get(k)!r}" for k in differ) + "; asked for "
+            + ", ".join(f"{k}={v!r}" for k, v in differ.items()))
+
+
+def run_notebook(name: str, profile: str, seed: int, out: Path, options: dict, runs: Path | None,
+                 use_pretrained: bool = False) -> dict:
     """Execute the benchmark's notebook; returns what it recorded, with `notebook` and its wall seconds."""
     import papermill  # here: `--help` should not wait for it
 
@@ -68,6 +82,11 @@ def run_notebook(name: str, profile: str, seed: int, out: Path, options: dict, r
         if OPTIONS[option] not in known:
             raise SystemExit(f"python -m benchmarks: benchmark {name} takes no --{option}")
         parameters[OPTIONS[option]] = value
+    if use_pretrained:
+        problem = shipped_mismatch(name, parameters)
+        if problem:
+            raise SystemExit(f"python -m benchmarks: {problem}")
+        parameters["pretrained"] = True
     (out / f"{name}.json").unlink(missing_ok=True)  # what is read back was written by this run
     run_root = runs or Path(tempfile.mkdtemp(prefix=f"{name}-runs-"))
     environment = {"COURSE_PROFILE": profile, record.ENV: str(out), "COURSE_RUNS": str(run_root)}
@@ -106,6 +125,9 @@ def main(argv=None) -> int:
     parser.add_argument("--size", type=int, help="image size, for benchmarks whose notebook takes one (dcgan)")
     parser.add_argument("--runs", type=Path, help="keep the notebook's training runs here (to export them as "
                                                   "pretrained weights); default: a temporary folder")
+    parser.add_argument("--pretrained", action="store_true",
+                        help="train nothing: record the shipped full-profile run's figures and samples, judged by "
+                             "today's code (lesson benchmarks; the shipped seed and options only)")
     args = parser.parse_args(argv)
     if args.seed < 0:
         parser.error(f"--seed must be at least 0; got {args.seed}")
@@ -117,11 +139,14 @@ def main(argv=None) -> int:
 
     options = {k: getattr(args, k) for k in OPTIONS if getattr(args, k) is not None}
     started = time.perf_counter()
+    if args.pretrained and args.runs:
+        parser.error("--pretrained trains nothing, so there are no runs to keep: drop --runs")
     if args.name in NOTEBOOK_BENCHMARKS:
-        figures = run_notebook(args.name, args.profile, args.seed, args.out, options, args.runs)
+        figures = run_notebook(args.name, args.profile, args.seed, args.out, options, args.runs, args.pretrained)
     else:
-        if options or args.runs:
-            parser.error(f"benchmark {args.name} takes no --{' --'.join(sorted(options) or ['runs'])}")
+        if options or args.runs or args.pretrained:
+            given = sorted(options) + ["runs"] * bool(args.runs) + ["pretrained"] * args.pretrained
+            parser.error(f"benchmark {args.name} takes no --{' --'.join(given)}")
         runtime.seed_everything(args.seed)
         figures = importlib.import_module(f"benchmarks.{args.name}").run(profile=args.profile, seed=args.seed,
                                                                          out=args.out)
@@ -130,6 +155,7 @@ def main(argv=None) -> int:
         "benchmark": args.name,
         "profile": args.profile,
         "seed": args.seed,
+        "pretrained": args.pretrained,
         **figures,
         "device": str(device) + (f" ({torch.cuda.get_device_name(device)})" if device.type == "cuda" else ""),
         "cpu": platform.processor() or platform.machine(),

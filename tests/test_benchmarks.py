@@ -1,6 +1,7 @@
 """python -m benchmarks: lessons' benchmarks run their notebook and read back what it recorded; the command
 line refuses what it cannot do with one clear line. Runs the gan2d benchmark once and dcgan twice (quick: the
-digits, and the rendered faces in colour), and the judges benchmark once (quick: the shipped instruments)."""
+digits, and the rendered faces in colour), the judges benchmark once (quick: the shipped instruments) and the cgan
+benchmark once with --pretrained (the shipped weights, judged)."""
 
 import json
 import re
@@ -53,6 +54,33 @@ def test_options_go_only_to_benchmarks_whose_notebook_takes_them(tmp_path, capsy
     assert "benchmark judges takes no --size" in capsys.readouterr().err
     with pytest.raises(SystemExit, match="benchmark gan2d takes no --dataset"):
         bench.main(["gan2d", "--dataset", "fashion", "--out", str(tmp_path)])
+
+
+def test_pretrained_asks_only_for_what_shipped(tmp_path, capsys):
+    with pytest.raises(SystemExit, match="trained with seed=0; asked for seed=1"):
+        bench.main(["cgan", "--pretrained", "--seed", "1", "--out", str(tmp_path)])
+    with pytest.raises(SystemExit, match="trained with dataset='mnist'; asked for dataset='faces'"):
+        bench.main(["dcgan", "--pretrained", "--dataset", "faces", "--out", str(tmp_path)])
+    for argv in (["judges", "--pretrained"], ["cgan", "--pretrained", "--runs", str(tmp_path / "runs")]):
+        with pytest.raises(SystemExit):
+            bench.main([*argv, "--out", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert "benchmark judges takes no --pretrained" in err and "there are no runs to keep" in err
+    assert not list(tmp_path.iterdir())  # nothing ran
+
+
+def test_pretrained_records_the_shipped_run_without_training(tmp_path):
+    # 04's quick profile trains ten epochs, which leave its labels unlearned (conditional accuracy 0.100-0.115,
+    # tests/test_mlp_gan_benchmarks.py); the shipped full-profile G reads about 0.96
+    assert bench.main(["cgan", "--profile", "quick", "--pretrained", "--out", str(tmp_path)]) == 0
+    record = json.loads((tmp_path / "cgan.json").read_text())
+    assert record["pretrained"] is True and record["profile"] == "quick"
+    assert record["conditional_accuracy"] > 0.9 and record["epochs"] == 480, record["conditional_accuracy"]
+    executed = nbformat.read(tmp_path / "cgan.ipynb", as_version=4)
+    printed_text = "".join(o.get("text", "") for c in executed.cells if c.cell_type == "code" for o in c.outputs)
+    assert "loaded the shipped run" in printed_text
+    with np.load(tmp_path / "cgan.samples.npz") as npz:
+        assert len(npz["images"]) == record["samples"] >= 1000
 
 
 def test_the_judges_benchmark_reports_every_instrument(tmp_path):
