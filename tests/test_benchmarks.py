@@ -114,15 +114,19 @@ def test_gan2d_records_the_notebook_tables(gan2d):
     for key in ["parabola_mean_abs_residual", "parabola_best_mean_abs_residual", "ring8_modes_plain",
                 "ring8_modes_remedy", "grid25_modes_plain", "grid25_modes_remedy", "ring8_high_quality_remedy",
                 "seed_dfake_early", "seed_dfake_at_best", "seed_residual_growth", "seed_dfake_after_best_max",
-                "seconds", "device", "threads", "wall_seconds", "reference"]:
+                "seed_story_told", "seed_story_seeds", "seconds", "device", "threads", "wall_seconds", "reference"]:
         assert key in record, key
     table = record["parabola_table"]
     assert record["parabola_best_mean_abs_residual"] == table["settle"]["best residual"]
     assert record["seed_dfake_at_best"] == table["lagging D"]["D(fake) at the best step"]
+    # the story's count is the count of its seeds whose four figures hold, the notebook's own seed first
+    story = record["seed_story_seeds"]
+    assert story[0]["seed"] == record["seed"] and story[0]["D(fake) at the best step"] == record["seed_dfake_at_best"]
+    assert record["seed_story_told"] == sum(row["tells the story"] for row in story)
     # the printed sentences under the table quote the same figures
     sentences = printed(executed, "drifted = ")
     assert f"settle {table['settle']['best residual']:.3f}" in sentences
-    assert f"grows {record['seed_residual_growth']:.1f}-fold" in sentences
+    assert f"ends {record['seed_residual_growth']:.1f} times its best" in sentences
     points = np.load(out / "gan2d.samples.npz")["points"]
     assert points.shape == (record["samples"], 2) and np.isfinite(points).all() and points.std(0).min() > 0
 

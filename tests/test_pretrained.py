@@ -103,9 +103,9 @@ def test_shipped_weights_match_their_manifest():
         path = pretrained.WEIGHTS_DIR / entry["file"]
         assert pretrained.sha256(path) == entry["sha256"], name
     total = sum(entry["bytes"] for entry in runs.values())
-    # 36.0 MiB for notebooks 01-07, 16.1 MiB for 08 (ten 2-D ensembles of 6 generators each with D's surface over
+    # 36.4 MiB for notebooks 01-07, 16.1 MiB for 08 (ten 2-D ensembles of 6 generators each with D's surface over
     # training, twelve Stacked MNIST generators), 8.0 MiB for 09 (InfoGAN's weight average is most of it), 3.1 MiB
-    # for 10: 63.3 MiB in all
+    # for 10: 63.6 MiB in all
     assert total < 64 * 2**20, f"shipped weights weigh {total / 2**20:.1f} MiB; keep them small"
 
 
