@@ -59,6 +59,14 @@ def get_device() -> torch.device:
     return torch.device(next(name for name in DEVICES if _available(name)))
 
 
+def reading_batch(device: torch.device) -> int:
+    """How many images a network reads or draws at once outside training (judges, sampling). On a CPU a batch of
+    128 keeps each layer's activations in cache: the series' judges and generators ran 1.3-2.6 times faster than
+    in batches of 1,000 (2 cores), with the same outputs to the bit (eval mode: no image depends on its
+    neighbours). A GPU takes the larger batch, for fewer kernel launches."""
+    return 128 if torch.device(device).type == "cpu" else 1000
+
+
 def seed_everything(seed: int) -> None:
     """Seed Python's, NumPy's and torch's generators (all devices) so a CPU run repeats bitwise."""
     random.seed(seed)

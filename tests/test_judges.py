@@ -55,6 +55,16 @@ def test_judge_reads_any_square_size(fake_root):
     assert judge.features(torch.zeros(3, 1, 64, 64)).shape == (3, 128)
 
 
+def test_a_judge_reads_the_same_in_any_batch_size():
+    # eval mode: no reading depends on the other images of its batch, so the reading batch is a matter of speed
+    torch.manual_seed(0)
+    net, images = JudgeNet(10), torch.rand(300, 1, 28, 28) * 2 - 1
+    by_default = net.batched(net, images)
+    assert by_default.shape == (300, 10) and net.training, "the net's own mode is restored"
+    for batch_size in (7, 1000):
+        torch.testing.assert_close(net.batched(net, images, batch_size=batch_size), by_default, rtol=1e-5, atol=1e-5)
+
+
 def test_corrupt_cache_is_a_clear_error(fake_root):
     get_judge("mnist", CPU, root=fake_root)
     path = next((fake_root / "judges").glob("mnist-*.pt"))

@@ -53,6 +53,10 @@ def test_unknown_device_is_an_error(monkeypatch):
         runtime.get_device()
 
 
+def test_reading_batch_is_small_on_the_cpu_and_large_on_a_gpu():
+    assert runtime.reading_batch(torch.device("cpu")) == 128 and runtime.reading_batch("cuda") == 1000
+
+
 def test_seeding_repeats_every_generator():
     import random
 

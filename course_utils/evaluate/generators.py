@@ -79,7 +79,7 @@ def face_acgan(device: torch.device) -> SeriesGenerator:
 
     def sample(n, seed):
         attributes = faces.attribute_vector(faces.balanced_attributes(n))
-        return sampling.generate(g, sampling.noise(n, FACE_Z_DIM, seed), attributes, batch_size=500)
+        return sampling.generate(g, sampling.noise(n, FACE_Z_DIM, seed), attributes)
 
     return SeriesGenerator("07", "07 face AC-GAN", "07_auxiliary_face_gan", "faces", sample, history, name)
 

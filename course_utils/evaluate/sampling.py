@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from ..runtime import reading_batch
 from ..train import evaluating
 
 
@@ -19,10 +20,12 @@ def balanced_labels(count: int, n_classes: int) -> torch.Tensor:
     return torch.arange(count) % n_classes
 
 
-def generate(generator: nn.Module, z: torch.Tensor, *conditions: torch.Tensor, batch_size: int = 1000) -> torch.Tensor:
-    """G(z, *conditions) in eval mode, in batches on G's device; float32 images on the CPU. Each condition (a
-    label, attributes, InfoGAN's codes) has one row per row of z."""
+def generate(generator: nn.Module, z: torch.Tensor, *conditions: torch.Tensor,
+             batch_size: int | None = None) -> torch.Tensor:
+    """G(z, *conditions) in eval mode, in batches on G's device (runtime.reading_batch's size unless given);
+    float32 images on the CPU. Each condition (a label, attributes, InfoGAN's codes) has one row per row of z."""
     device = next(generator.parameters()).device
+    batch_size = batch_size or reading_batch(device)
     out = []
     with evaluating(generator):
         for start in range(0, len(z), batch_size):

@@ -19,6 +19,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from ..runtime import reading_batch
+
 # input size -> how many of the three blocks end with a 2 x 2 max pool
 POOLS = {28: 2, 32: 3}
 
@@ -50,18 +52,20 @@ class Classifier(nn.Module):
         finally:
             self.train(was_training)
 
-    def _inputs(self, images: torch.Tensor, batch_size: int):
+    def _inputs(self, images: torch.Tensor, batch_size: int | None):
         device = next(self.parameters()).device
+        batch_size = batch_size or reading_batch(device)
         for i in range(0, len(images), batch_size):
             yield self.fit_size(images[i : i + batch_size].to(device, torch.float32))
 
     def batched(self, fn: Callable[[torch.Tensor], torch.Tensor], images: torch.Tensor,
-                batch_size: int = 1000) -> torch.Tensor:
-        """fn over images in batches, on the net's device and at its size, in eval mode without gradients."""
+                batch_size: int | None = None) -> torch.Tensor:
+        """fn over images in batches (runtime.reading_batch's size unless given), on the net's device and at its
+        size, in eval mode without gradients."""
         with self._reading():
             return torch.cat([fn(x) for x in self._inputs(images, batch_size)])
 
-    def read(self, images: torch.Tensor, batch_size: int = 1000) -> tuple[torch.Tensor, torch.Tensor]:
+    def read(self, images: torch.Tensor, batch_size: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         """(features, logits) of images in one pass: what a judged figure needs, at half the cost of two calls."""
         features, logits = [], []
         with self._reading():
