@@ -70,17 +70,27 @@ def snapshot_strip(snapshots: Sequence[tuple[int, torch.Tensor]], count: int = 6
     return fig
 
 
-def curves(series: dict[str, Sequence[float]], x: Sequence[float] | None = None, smooth: int = 1,
+def moving_average_window(length: int, points: int = 60) -> int:
+    """The window of a moving average that leaves about `points` averaged values of a series of `length`: a
+    long run's curve and a short one's then look alike (a window of 1 leaves a short series raw)."""
+    return max(1, length // points)
+
+
+def curves(series: dict[str, Sequence[float]], x: Sequence[float] | None = None, smooth: int | str = 1,
            xlabel: str = "step", ylabel: str = "", title: str | None = None, hlines: dict | None = None,
            ax=None) -> plt.Figure:
-    """Named curves on one axis, optionally smoothed by a moving average of `smooth` points."""
+    """Named curves on one axis, optionally smoothed by a moving average of `smooth` points; smooth="auto"
+    takes each series' window from its length (moving_average_window)."""
+    if smooth != "auto" and not (isinstance(smooth, int) and smooth >= 1):
+        raise ValueError(f"smooth must be a whole number of points (at least 1) or 'auto'; got {smooth!r}")
     fig, ax = (plt.subplots(figsize=(6.4, 3.6)) if ax is None else (ax.figure, ax))
     for name, values in series.items():
         y = np.asarray(values, dtype=float)
         xs = np.arange(1, len(y) + 1) if x is None else np.asarray(x, dtype=float)
-        if smooth > 1 and len(y) >= smooth:
-            y = np.convolve(y, np.ones(smooth) / smooth, mode="valid")
-            xs = xs[smooth - 1 :]
+        window = moving_average_window(len(y)) if smooth == "auto" else smooth
+        if window > 1 and len(y) >= window:
+            y = np.convolve(y, np.ones(window) / window, mode="valid")
+            xs = xs[window - 1 :]
         ax.plot(xs, y, label=name)
     # reference lines are named in the legend (a label written on the axes would lie across the curves),
     # each in its own dash so that two of them can be told apart

@@ -46,6 +46,22 @@ def test_figures_are_returned_not_shown():
         plt.close(f)
 
 
+def test_auto_smoothing_leaves_about_sixty_points_of_any_run():
+    # a run of 6,750 steps and one of 150 are both drawn as a moving average of about 60 points; a short one raw
+    for length, points in ((6750, 6750 - 112 + 1), (150, 150 - 2 + 1), (40, 40)):
+        fig = viz.curves({"loss": np.arange(length, dtype=float)}, smooth="auto")
+        (line,) = fig.axes[0].get_lines()
+        assert len(line.get_ydata()) == points, length
+        plt.close(fig)
+    assert viz.moving_average_window(6750) == 112 and viz.moving_average_window(30, points=50) == 1
+
+
+@pytest.mark.parametrize("smooth", [0, -3, 2.5, "yes"])
+def test_curves_refuses_a_window_that_is_not_a_count(smooth):
+    with pytest.raises(ValueError, match="smooth"):
+        viz.curves({"loss": [1.0, 2.0]}, smooth=smooth)
+
+
 def test_field_2d_evaluates_the_function_on_the_grid():
     seen = []
     fig = viz.field_2d(lambda p: seen.append(p) or p[:, 0] * 0, (0, 1), (0, 2), resolution=11)
