@@ -10,6 +10,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from notebook_outputs import printed_text, warnings_in
 
 from benchmarks import __main__ as bench
 
@@ -28,6 +29,7 @@ def quick_run(name: str, out: Path, **options: str) -> tuple[dict, nbformat.Note
     assert injected and f"seed = {SEED}" in injected[0].source
     assert record["notebook"] == bench.NOTEBOOK_BENCHMARKS[name] and record["seed"] == SEED
     assert record["profile"] == "quick" and record["notebook_seconds"] > 0
+    assert not warnings_in(printed_text(executed)), warnings_in(printed_text(executed))
     return record, executed
 
 

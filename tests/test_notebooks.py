@@ -15,6 +15,7 @@ import nbformat
 import papermill
 import pytest
 from labbrowser import panel_calls
+from notebook_outputs import printed_text, warnings_in
 
 from benchmarks.__main__ import NOTEBOOK_BENCHMARKS
 
@@ -101,6 +102,7 @@ UNBENCHMARKED = [p for p in NOTEBOOKS if p.stem not in NOTEBOOK_BENCHMARKS.value
 @pytest.mark.parametrize("path", UNBENCHMARKED, ids=[p.stem for p in UNBENCHMARKED])
 def test_papermill_quick_with_a_parameter_overridden(path, tmp_path):
     nb = run_papermill(path, tmp_path, seed=3)
+    assert not warnings_in(printed_text(nb)), warnings_in(printed_text(nb))
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert injected and "seed = 3" in injected[0].source
 
@@ -146,5 +148,6 @@ def test_every_training_notebook_can_load_shipped_weights():
 def test_pretrained_weights_meet_the_judged_promises_in_the_quick_profile(path, tmp_path):
     # With pretrained=True the notebook's own asserts on its judge's figures run in the quick profile too.
     nb = run_papermill(path, tmp_path, pretrained=True)
-    printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    printed = printed_text(nb)
     assert "loaded the shipped run" in printed and "SHA-256 checked" in printed
+    assert not warnings_in(printed), warnings_in(printed)
