@@ -71,8 +71,8 @@ def snapshot_strip(snapshots: Sequence[tuple[int, torch.Tensor]], count: int = 6
 
 
 def moving_average_window(length: int, points: int = 60) -> int:
-    """The window of a moving average that leaves about `points` averaged values of a series of `length`: a
-    long run's curve and a short one's then look alike (a window of 1 leaves a short series raw)."""
+    """The window of a moving average over a `points`-th of a series of `length` (at least 1, which leaves a
+    short series raw): a long run's curve and a short one's are then smoothed over the same share of training."""
     return max(1, length // points)
 
 
@@ -80,7 +80,7 @@ def curves(series: dict[str, Sequence[float]], x: Sequence[float] | None = None,
            xlabel: str = "step", ylabel: str = "", title: str | None = None, hlines: dict | None = None,
            ax=None) -> plt.Figure:
     """Named curves on one axis, optionally smoothed by a moving average of `smooth` points; smooth="auto"
-    takes each series' window from its length (moving_average_window)."""
+    averages each series over a sixtieth of its length (moving_average_window)."""
     if smooth != "auto" and not (isinstance(smooth, int) and smooth >= 1):
         raise ValueError(f"smooth must be a whole number of points (at least 1) or 'auto'; got {smooth!r}")
     fig, ax = (plt.subplots(figsize=(6.4, 3.6)) if ax is None else (ax.figure, ax))

@@ -46,8 +46,8 @@ def test_figures_are_returned_not_shown():
         plt.close(f)
 
 
-def test_auto_smoothing_leaves_about_sixty_points_of_any_run():
-    # a run of 6,750 steps and one of 150 are both drawn as a moving average of about 60 points; a short one raw
+def test_auto_smoothing_averages_over_a_sixtieth_of_any_run():
+    # a run of 6,750 steps and one of 150 are both averaged over a sixtieth of their length; a short one stays raw
     for length, points in ((6750, 6750 - 112 + 1), (150, 150 - 2 + 1), (40, 40)):
         fig = viz.curves({"loss": np.arange(length, dtype=float)}, smooth="auto")
         (line,) = fig.axes[0].get_lines()
