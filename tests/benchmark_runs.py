@@ -29,7 +29,8 @@ def quick_run(name: str, out: Path, **options: str) -> tuple[dict, nbformat.Note
     assert injected and f"seed = {SEED}" in injected[0].source
     assert record["notebook"] == bench.NOTEBOOK_BENCHMARKS[name] and record["seed"] == SEED
     assert record["profile"] == "quick" and record["notebook_seconds"] > 0
-    assert not warnings_in(printed_text(executed)), warnings_in(printed_text(executed))
+    warnings = warnings_in(printed_text(executed))
+    assert not warnings, warnings
     return record, executed
 
 

@@ -13,6 +13,7 @@ import nbformat
 import numpy as np
 import pytest
 from benchmark_runs import quick_run_fixture
+from notebook_outputs import printed_text
 
 from benchmarks import __main__ as bench
 from course_utils.judges import edges
@@ -77,8 +78,7 @@ def test_pretrained_records_the_shipped_run_without_training(tmp_path):
     assert record["pretrained"] is True and record["profile"] == "quick"
     assert record["conditional_accuracy"] > 0.9 and record["epochs"] == 480, record["conditional_accuracy"]
     executed = nbformat.read(tmp_path / "cgan.ipynb", as_version=4)
-    printed_text = "".join(o.get("text", "") for c in executed.cells if c.cell_type == "code" for o in c.outputs)
-    assert "loaded the shipped run" in printed_text
+    assert "loaded the shipped run" in printed_text(executed)
     with np.load(tmp_path / "cgan.samples.npz") as npz:
         assert len(npz["images"]) == record["samples"] >= 1000
 

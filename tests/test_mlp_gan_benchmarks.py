@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 import torch
 from benchmark_runs import quick_run
+from notebook_outputs import printed_text
 
 from course_utils.evaluate import metrics
 from course_utils.judges.labels import get_judge
@@ -73,10 +74,6 @@ def shown_rows(nb) -> dict:
                 columns = table[0][1:]
                 rows.update({row[0]: dict(zip(columns, row[1:])) for row in table[1:] if len(row) == len(columns) + 1})
     return rows
-
-
-def printed(nb) -> str:
-    return "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
 
 
 def same(shown: str, recorded: float) -> bool:
@@ -161,7 +158,7 @@ def test_mlp_gan_records_what_its_table_showed(mlp_gan):
         assert same(main_run[key], record[key]), key
     assert same(real["diversity"], record["real_heldout_diversity"])
     assert same(real["frechet"], record["real_heldout_frechet"])
-    ratio = re.search(r"ratio (\d+\.\d)\n", printed(nb)).group(1)  # section 3's printed verdict on the probe
+    ratio = re.search(r"ratio (\d+\.\d)\n", printed_text(nb)).group(1)  # section 3's printed verdict on the probe
     assert float(ratio) == pytest.approx(record["grad_ratio_non_saturating_over_saturating"], abs=0.051)
 
 
@@ -242,7 +239,7 @@ def test_cgan_time_to_090_is_read_off_its_accuracy_history(cgan):
     assert accuracy[-1] == pytest.approx(record["conditional_accuracy"], abs=1e-4)
     reached = [s for s, a in zip(seconds, accuracy) if a >= 0.90]
     assert record["seconds_to_acc_090"] == (reached[0] if reached else None)
-    text = printed(nb)
+    text = printed_text(nb)
     if reached:
         shown = re.search(r"first reached 0\.90 at step [\d,]+, after (\d+\.\d) s", text).group(1)
         assert float(shown) == pytest.approx(record["seconds_to_acc_090"], abs=0.051)

@@ -102,7 +102,8 @@ UNBENCHMARKED = [p for p in NOTEBOOKS if p.stem not in NOTEBOOK_BENCHMARKS.value
 @pytest.mark.parametrize("path", UNBENCHMARKED, ids=[p.stem for p in UNBENCHMARKED])
 def test_papermill_quick_with_a_parameter_overridden(path, tmp_path):
     nb = run_papermill(path, tmp_path, seed=3)
-    assert not warnings_in(printed_text(nb)), warnings_in(printed_text(nb))
+    warnings = warnings_in(printed_text(nb))
+    assert not warnings, warnings
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert injected and "seed = 3" in injected[0].source
 

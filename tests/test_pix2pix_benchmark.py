@@ -9,6 +9,7 @@ import nbformat
 import numpy as np
 import pytest
 import torch
+from notebook_outputs import printed_text
 
 from course_utils.data import paired
 from course_utils.evaluate import outline_regions, translation
@@ -25,11 +26,6 @@ TEST_TIME = {f"dropout={d}, batch_stats={s}" for d in ("off", "on") for s in ("r
 def quick_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("pix2pix")
     return out, benchmark_runs.quick_run("pix2pix", out)[0]
-
-
-def printed(nb):
-    """Everything the executed notebook printed, in one string."""
-    return "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
 
 
 def test_json_keeps_every_figure_of_the_old_benchmark(quick_run):
@@ -97,7 +93,7 @@ def test_figures_are_what_the_notebook_printed(quick_run):
     out, record = quick_run
     nb = nbformat.read(out / "pix2pix.ipynb", as_version=4)
     line = re.search(r"edges -> digit, L1\+cGAN: L1 ([0-9.]+), judge accuracy ([0-9.]+) \(real digits ([0-9.]+)\)"
-                     r".*sharpness ratio ([0-9.]+);", printed(nb))
+                     r".*sharpness ratio ([0-9.]+);", printed_text(nb))
     assert line, "the Results line is missing from the executed notebook"
     l1, accuracy, ceiling, sharpness = map(float, line.groups())
     assert record["digits"]["L1+cGAN"]["l1"] == l1 and record["judge_accuracy"] == accuracy
