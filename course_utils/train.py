@@ -258,9 +258,14 @@ def train(
         if run.checkpoint is None:
             raise ValueError("pretrained=True needs the checkpoint path that names the run to load")
         entry = load_run(run.checkpoint, models, run.history)
-        untrained = f"; {', '.join(entry['left_out'])} not shipped (untrained)" if entry["left_out"] else ""
-        print(f"{desc}: loaded the shipped run {entry['file']} ({entry['bytes'] / 2**20:.1f} MiB, SHA-256 checked), "
-              f"trained for {entry['step']:,} steps in {entry['train_seconds']:.0f} s{untrained}")
+        trained = f"trained for {entry['step']:,} steps in {entry['train_seconds']:.0f} s"
+        if not entry["models"]:  # a history-only run (ship_models=False): no model left its initial weights
+            print(f"{desc}: loaded the shipped history {entry['file']} (SHA-256 checked), {trained}; its figures only, "
+                  "no weights")
+        else:
+            untrained = f"; {', '.join(entry['left_out'])} not shipped (untrained)" if entry["left_out"] else ""
+            print(f"{desc}: loaded the shipped run {entry['file']} ({entry['bytes'] / 2**20:.1f} MiB, SHA-256 "
+                  f"checked), {trained}{untrained}")
         return run.history
     if run.checkpoint is not None and run.checkpoint.exists():
         run.restore()
