@@ -34,6 +34,12 @@ def test_mean_pm_std_shows_each_key_as_one_string():
     assert seeds.mean_pm_std(table, ["x"], digits=2).loc["run", "x"] == "1.50 ± 0.71"
 
 
+def test_mean_pm_std_takes_decimals_per_key():
+    table = pd.DataFrame([seeds.spread([{"x": 1.0, "y": 250.0}, {"x": 2.0, "y": 260.0}], ["x", "y"])], index=["run"])
+    shown = seeds.mean_pm_std(table, ["x", "y"], digits={"y": 0})
+    assert shown.loc["run", "y"] == "255 ± 7" and shown.loc["run", "x"] == "1.500 ± 0.707"  # x gets the default 3
+
+
 def test_two_shares_differ_only_beyond_twice_their_sampling_error():
     # 0.5 of 100 and 0.4 of 100: standard error sqrt(0.25 / 100 + 0.24 / 100) = 0.07, so a gap of 0.1 is noise
     assert seeds.share_gap_error(0.5, 100, 0.4, 100) == pytest.approx(0.07)

@@ -58,10 +58,14 @@ def shares_differ(a: float, n_a: int, b: float, n_b: int) -> bool:
     return abs(a - b) > 2 * share_gap_error(a, n_a, b, n_b)
 
 
-def mean_pm_std(table: pd.DataFrame, keys: Iterable[str], digits: int = 3) -> pd.DataFrame:
-    """The table of `spread` rows shown as "mean ± std" per key, for reading (the numbers stay in `table`)."""
+def mean_pm_std(table: pd.DataFrame, keys: Iterable[str], digits: int | Mapping[str, int] = 3) -> pd.DataFrame:
+    """The table of `spread` rows shown as "mean ± std" per key, for reading (the numbers stay in `table`).
+
+    digits: decimals for every key, or per key ({"frechet": 1}: a distance in the hundreds needs no thousandths;
+    keys it leaves out get 3)."""
     shown = pd.DataFrame(index=table.index)
     shown["seeds"] = table["seeds"].astype(int)
     for key in keys:
-        shown[key] = [f"{m:.{digits}f} ± {s:.{digits}f}" for m, s in zip(table[f"{key} mean"], table[f"{key} std"])]
+        d = digits.get(key, 3) if isinstance(digits, Mapping) else digits
+        shown[key] = [f"{m:.{d}f} ± {s:.{d}f}" for m, s in zip(table[f"{key} mean"], table[f"{key} std"])]
     return shown
