@@ -77,8 +77,10 @@ def shown_rows(nb) -> dict:
 
 
 def same(shown: str, recorded: float) -> bool:
-    """A table shows 3 decimals; the record keeps 6 significant digits."""
-    return math.isclose(float(shown), recorded, rel_tol=1e-5, abs_tol=6e-4)
+    """A table shows a figure to its own decimals (3 for shares, 1 for a Frechet distance); the record keeps 6
+    significant digits: they agree to within the shown figure's rounding."""
+    decimals = len(shown.split(".")[1]) if "." in shown else 0
+    return math.isclose(float(shown), recorded, rel_tol=1e-5, abs_tol=0.6 * 10.0 ** -decimals)
 
 
 def run_once(name, tmp_path_factory):
@@ -158,8 +160,8 @@ def test_mlp_gan_records_what_its_table_showed(mlp_gan):
         assert same(main_run[key], record[key]), key
     assert same(real["diversity"], record["real_heldout_diversity"])
     assert same(real["frechet"], record["real_heldout_frechet"])
-    ratio = re.search(r"ratio (\d+\.\d)\n", printed_text(nb)).group(1)  # section 3's printed verdict on the probe
-    assert float(ratio) == pytest.approx(record["grad_ratio_non_saturating_over_saturating"], abs=0.051)
+    ratio = re.search(r"ratio (\S+)\n", printed_text(nb)).group(1)  # section 3's printed verdict, 3 significant digits
+    assert float(ratio) == pytest.approx(record["grad_ratio_non_saturating_over_saturating"], rel=0.006)
 
 
 def test_the_quick_run_learned_digits(run):
