@@ -125,7 +125,7 @@ def simultaneous_step(game: Game, z, lr: float) -> np.ndarray:
 
 
 def alternating_step(game: Game, z, lr: float) -> np.ndarray:
-    """x steps first; y then answers the *new* x (as Algorithm 1 does with D and G)."""
+    """x steps first; y then answers the *new* x (G first, then D: Algorithm 1's order reversed, which cycles alike)."""
     z = np.asarray(z, float)
     x_new = z[0] + lr * game.field(z)[0]
     moved = np.array([x_new, z[1]])
