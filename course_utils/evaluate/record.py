@@ -55,10 +55,10 @@ def figures(name: str, values: dict) -> Path | None:
     return path
 
 
-def samples(name: str, images: torch.Tensor | None = None, file: str | None = None, **extra) -> Path | None:
+def samples(name: str, images: torch.Tensor | None = None, file: str | None = None, **extra) -> None:
     """Write FOLDER/NAME.samples.npz (or FOLDER/file): `images` (N, C, H, W) float32 in [-1, 1], where the model
-    makes images, and the `extra` arrays (labels, attributes, inputs, 2-D points, ...). None when COURSE_RECORD
-    is unset."""
+    makes images, and the `extra` arrays (labels, attributes, inputs, 2-D points, ...); nothing when COURSE_RECORD
+    is unset. Returns nothing, so a notebook cell that ends with this call shows no output in a benchmark's run."""
     arrays = {k: (v.detach().cpu().numpy() if isinstance(v, torch.Tensor) else np.asarray(v)) for k, v in extra.items()}
     if images is not None:
         x = images.detach().float().cpu()
@@ -68,7 +68,7 @@ def samples(name: str, images: torch.Tensor | None = None, file: str | None = No
         arrays["images"] = x.clamp(-1, 1).numpy().astype(np.float32)
     out = folder()
     if out is None:
-        return None
+        return
     path = out / (file or f"{name}.samples.npz")
 
     def write(tmp: Path) -> None:
@@ -76,4 +76,3 @@ def samples(name: str, images: torch.Tensor | None = None, file: str | None = No
             np.savez_compressed(fh, **arrays)
 
     atomic_write(path, write)
-    return path
