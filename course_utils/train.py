@@ -25,6 +25,7 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
+from . import load_lines
 from .checkpoints import CheckpointError, atomic_save, safe_load
 from .data.batches import TensorBatches
 from .pretrained import load_run
@@ -257,15 +258,7 @@ def train(
     if pretrained:
         if run.checkpoint is None:
             raise ValueError("pretrained=True needs the checkpoint path that names the run to load")
-        entry = load_run(run.checkpoint, models, run.history)
-        trained = f"trained for {entry['step']:,} steps in {entry['train_seconds']:.0f} s"
-        if not entry["models"]:  # a history-only run (ship_models=False): no model left its initial weights
-            print(f"{desc}: loaded the shipped history {entry['file']} (SHA-256 checked), {trained}; its figures only, "
-                  "no weights")
-        else:
-            untrained = f"; {', '.join(entry['left_out'])} not shipped (untrained)" if entry["left_out"] else ""
-            print(f"{desc}: loaded the shipped run {entry['file']} ({entry['bytes'] / 2**20:.1f} MiB, SHA-256 "
-                  f"checked), {trained}{untrained}")
+        load_lines.report(desc, load_run(run.checkpoint, models, run.history))
         return run.history
     if run.checkpoint is not None and run.checkpoint.exists():
         run.restore()

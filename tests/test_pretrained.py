@@ -4,7 +4,7 @@ import pytest
 import torch
 import torch.nn as nn
 
-from course_utils import pretrained
+from course_utils import load_lines, pretrained
 from course_utils.data.batches import TensorBatches
 from course_utils.train import History, train
 
@@ -63,6 +63,18 @@ def test_a_run_marked_history_only_ships_its_history_without_weights(tmp_path, w
     assert not torch.equal(loaded.weight, trained.weight)  # the weights stayed as they were built
     assert history.snapshots and not loaded_history.snapshots  # and no pictures of the model that did not ship
     assert "loaded the shipped history" in capsys.readouterr().out  # not "D, G not shipped", as if G were used
+
+
+def test_a_cell_that_loads_many_runs_prints_one_line(tmp_path, weights, capsys):
+    for name in ("seed1.pt", "seed2.pt"):
+        fit_line(tmp_path / "runs" / "03_demo-abc" / name, ship_models=False)
+        pretrained.export_run(tmp_path / "runs" / "03_demo-abc" / name, "03_demo")
+    capsys.readouterr()
+    with load_lines.one_line("the extra seeds"):
+        for name in ("seed1.pt", "seed2.pt"):
+            fit_line(tmp_path / "elsewhere" / "03_demo-abc" / name, pretrained_run=True)
+    printed = capsys.readouterr().out.splitlines()
+    assert len(printed) == 1 and printed[0].startswith("the extra seeds: loaded 2 shipped histories"), printed
 
 
 def test_other_settings_damage_and_missing_files_are_clear_errors(tmp_path, weights):
