@@ -3,6 +3,8 @@
 import re
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parent.parent
 README = (REPO / "README.md").read_text()
 SLUG = "gan-course/gan-course-companion"
@@ -39,3 +41,20 @@ def test_the_question_count_is_the_masters():
     found = [q for master in assign.masters() for q in assign.questions(master)]
     count, points = re.search(r"(\d+) questions and (\d+) points in all", README).groups()
     assert (int(count), int(points)) == (len(found), sum(q["points"] for q in found))
+
+
+def test_the_conda_environment_has_what_pip_installs():
+    # environment.yml says it is the set of `pip install -e ".[lab,test]"`: a package added to one must reach both
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+
+    def name(requirement):
+        return re.split(r"[<>=\[ ]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    wanted = {name(r) for r in project["dependencies"] + project["optional-dependencies"]["lab"]
+              + project["optional-dependencies"]["test"]}
+    dependencies = (REPO / "environment.yml").read_text().split("dependencies:", 1)[1]
+    listed = {name(line.strip()[2:]) for line in dependencies.splitlines()
+              if line.strip().startswith("- ") and not line.strip().startswith(("- pip:", "- -e", "- python"))}
+    listed = {"torch" if n == "pytorch" else n for n in listed} - {"pip"}
+    assert wanted == listed, f"pip only: {sorted(wanted - listed)}; conda only: {sorted(listed - wanted)}"
