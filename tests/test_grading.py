@@ -8,6 +8,7 @@ question) and a row for each bad file.
 """
 
 import csv
+import os
 import re
 import subprocess
 import sys
@@ -188,8 +189,11 @@ def test_a_notebook_run_from_another_folder_checks_against_the_shipped_edition(t
     notebook file sits: the checker reads the student edition's tests instead of stopping the notebook."""
     monkeypatch.chdir(tmp_path)
     checker = answers.grader("02_xy_game.ipynb")
-    assert run_check(checker, "q2", {"my_eg_limit": 1.0}).grade == 1
-    assert run_check(checker, "q2", {"my_eg_limit": 7.0}).grade < 1
+    passed, failed = run_check(checker, "q2", {"my_eg_limit": 1.0}), run_check(checker, "q2", {"my_eg_limit": 7.0})
+    assert passed.grade == 1 and failed.grade < 1
+    # a pass says it is not yet the grade (the hidden tests are not in the edition); a failure shows otter's report
+    assert repr(passed).endswith(answers._VisibleTests.NOTE) and answers._VisibleTests.NOTE in passed._repr_html_()
+    assert answers._VisibleTests.NOTE not in repr(failed) and "q2 results" in repr(failed)
 
 
 def run_check(checker, question, variables):
@@ -244,6 +248,7 @@ def test_course_grade_gives_full_partial_zero_and_error_rows(fresh, tmp_path, mo
     partial = nbformat.read(student, as_version=4)
     for cell in partial.cells:
         cell.source = cell.source.replace("my_eg_limit = ...", "my_eg_limit = 1")
+    partial.metadata["kernelspec"] = {"name": "gan-course", "display_name": "Python (gan-course)"}  # a venv's kernel
     nbformat.write(partial, subs / "bob" / "my answers.ipynb")
     (subs / "dave.ipynb").write_text('{"cells": [')
     nbformat.write(nbformat.v4.new_notebook(), subs / "erin.ipynb")
@@ -263,6 +268,64 @@ def test_course_grade_gives_full_partial_zero_and_error_rows(fresh, tmp_path, mo
     assert {q: float(r["score"]) for q, r in bob.items()} == {"q1": 0.0, "q2": 2.0, "q3": 0.0, "q4": 0.0}
     assert "not a valid notebook" in scores[("dave", "")][""]["status"]
     assert "not a notebook of this course" in scores[("erin", "")][""]["status"]
+
+
+def lesson_notebook(lesson, kernel="python3"):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    nb.metadata.update(course={"lesson": lesson}, kernelspec={"name": kernel, "display_name": kernel})
+    return nb
+
+
+def test_course_grade_gives_every_file_a_row_and_grades_the_newest_of_two(tmp_path, monkeypatch, capsys):
+    """Without otter (grade_one stands in): what gets graded, what gets a row instead, and rows as they come."""
+    subs = tmp_path / "subs"
+    for who in ("alice", "frank", "gina", ".hidden"):
+        (subs / who).mkdir(parents=True)
+    nbformat.write(lesson_notebook("02_xy_game"), subs / "alice" / "02_xy_game-Copy1.ipynb")
+    nbformat.write(lesson_notebook("02_xy_game"), subs / "alice" / "02_xy_game.ipynb")
+    os.utime(subs / "alice" / "02_xy_game-Copy1.ipynb", (1e9, 1e9))  # the older of alice's two
+    (subs / "frank" / "02_xy_game.py").write_text("print('my answers')")
+    (subs / ".hidden" / "x.ipynb").write_text("{}")
+    nbformat.write(lesson_notebook("99_not_graded"), subs / "hal.ipynb")
+    graded, written = [], []
+
+    def fake_grade_one(path, bundle, **options):
+        graded.append((path.name, bundle, options))
+        return [{"question": "q1", "score": 2.0, "max_score": 3, "status": "graded"}]
+
+    monkeypatch.setattr(grade, "grade_one", fake_grade_one)
+    rows = grade.grade(subs, {"02_xy_game": "02.zip"}, write=lambda r: written.append(len(r)), timeout=5)
+    assert graded == [("02_xy_game.ipynb", "02.zip", {"timeout": 5})]
+    status = {(r["student"], r["notebook"]): r["status"] for r in rows}
+    assert status == {
+        ("frank", "frank/02_xy_game.py"): "not a notebook (.py): submit the .ipynb file",
+        ("gina", "gina/"): "nothing submitted: an empty folder",
+        ("hal", "hal.ipynb"): "lesson 99_not_graded has no graded questions",
+        ("alice", "alice/02_xy_game-Copy1.ipynb"):
+            "not graded: alice/02_xy_game.ipynb is the student's newest notebook of this lesson",
+        ("alice", "alice/02_xy_game.ipynb"): "graded"}
+    assert sum(written) == len(rows) and len(written) == 3  # the other files, hal's, then alice's two
+    assert "2 of 3 points" in capsys.readouterr().out
+
+
+def test_course_grade_runs_submissions_in_the_quick_profile_unless_told(tmp_path, monkeypatch):
+    seen = []
+    monkeypatch.setattr(grade, "grade", lambda subs, bundles, write, **options: seen.append(options) or [])
+    monkeypatch.delenv("COURSE_PROFILE", raising=False)
+    (tmp_path / "bundles").mkdir()
+    args = [str(tmp_path), "--out", str(tmp_path / "s.csv"), "--autograder", str(tmp_path / "bundles")]
+    assert grade.main(args) == 0 and grade.main([*args, "--profile", "full", "--timeout", "60"]) == 0
+    assert seen == [{"profile": "quick", "timeout": 1800}, {"profile": "full", "timeout": 60}]
+    assert (tmp_path / "s.csv").read_text().startswith("student,notebook,lesson,question")
+
+
+@pytest.mark.slow
+def test_a_submission_that_hangs_is_stopped_and_marked(fresh, tmp_path):
+    nb = nbformat.read(STUDENT / "02_xy_game.ipynb", as_version=4)
+    nb.cells.insert(0, nbformat.v4.new_code_cell("import time\ntime.sleep(600)"))
+    nbformat.write(nb, tmp_path / "hangs.ipynb")
+    [row] = grade.grade_one(tmp_path / "hangs.ipynb", fresh / "autograder" / "02_xy_game.zip", timeout=8)
+    assert row["status"] == "grading failed: still running after 8 s (the --timeout); stopped", row
 
 
 def test_course_grade_refuses_a_missing_folder_and_an_unwritable_out(tmp_path, capsys):

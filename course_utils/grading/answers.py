@@ -23,8 +23,8 @@ def answered(question: str, *values) -> None:
     """Stop with one line naming `question` while any of `values` is a placeholder: `...` (what the student
     edition puts where the answer goes) or None (what a function whose body is still `...` returns)."""
     if any(v is Ellipsis or v is None for v in values):
-        raise Unanswered(f"question {question} is not answered yet. Replace the `...` in the cell above with "
-                         f"your answer, run it, then run the cells below it again.")
+        raise Unanswered(f"question {question} is not answered yet. Replace the `...` in this cell with your "
+                         f"answer, run it, then run the cells below it again.")
 
 
 class _NoOtter:
@@ -50,15 +50,48 @@ class _ColabChecker:
     def __init__(self, notebook: str):
         self.path = Path(Path(notebook).name)
 
-    def check(self, question: str):
+    def check(self, question: str, global_env: dict):
         from otter.test_files import NotebookMetadataOKTestFile
 
         if not self.path.exists():  # on the first check, so that opening a master on Colab fetches nothing
             _fetch(STUDENT_URL + self.path.name, str(self.path))
         spec = json.loads(self.path.read_text(encoding="utf-8"))["metadata"]["otter"]["tests"][question]
         test = NotebookMetadataOKTestFile.from_metadata(spec, str(self.path))
-        test.run(inspect.currentframe().f_back.f_globals)  # the notebook's variables, as otter's own check
+        test.run(global_env)
         return test  # shows "q1 passed!" or the failing test, as otter's own check does
+
+
+class _VisibleTests:
+    """The checker of a student edition, which holds only the visible tests: under a pass it says that the grade
+    also counts hidden tests, so that "passed" is not read as full marks."""
+
+    NOTE = "These were the visible tests only: when your notebook is graded, hidden tests check more cases."
+
+    def __init__(self, checker):
+        self._checker = checker
+
+    def check(self, question: str):
+        result = self._checker.check(question, inspect.currentframe().f_back.f_globals)  # the notebook's variables
+        return _Checked(result, self.NOTE if getattr(result, "passed_all", False) else "")
+
+    def __getattr__(self, name):  # the rest of otter's checker (export, ...) as it is
+        return getattr(self._checker, name)
+
+
+class _Checked:
+    """otter's result of one check, shown as otter shows it, with a closing note."""
+
+    def __init__(self, result, note: str):
+        self.result, self.note = result, note
+
+    def __repr__(self) -> str:
+        return repr(self.result) + (f"\n{self.note}" if self.note else "")
+
+    def _repr_html_(self) -> str:
+        return self.result._repr_html_() + (f"<p><em>{self.note}</em></p>" if self.note else "")
+
+    def __getattr__(self, name):
+        return getattr(self.result, name)
 
 
 def grader(notebook: str):
@@ -70,8 +103,8 @@ def grader(notebook: str):
     except ImportError:
         return _NoOtter()
     if "google.colab" in sys.modules:
-        return _ColabChecker(notebook)
-    return otter.Notebook(str(_edition_file(notebook)))
+        return _VisibleTests(_ColabChecker(notebook))
+    return _VisibleTests(otter.Notebook(str(_edition_file(notebook))))
 
 
 def _edition_file(notebook: str) -> Path:

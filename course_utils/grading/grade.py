@@ -5,16 +5,22 @@ Every .ipynb under SUBMISSIONS is a submission; the student is the first folder 
 it is comes from the notebook's own metadata, so a renamed file is still graded. Each one is executed and
 graded by otter-grader against the autograder bundle of its lesson, hidden tests included, on this machine
 (no Docker). Bundles come from --autograder (course-assign writes them) or are built afresh from the masters.
-A file that is not a notebook, or not one of this course's, gets a row that says so; the others are still
-graded. Set COURSE_PROFILE=quick to execute the submissions quickly (the questions grade on fixed inputs).
+
+Submissions run in the quick profile (the questions grade on fixed inputs, not on a long training run) unless
+--profile full, each with a time limit (--timeout) and its training runs in a temporary folder, under the
+python3 kernel whatever kernel the student's notebook names. Every file gets a row: a graded notebook one per
+question; a file that is not a notebook, a notebook that is broken or not one of this course's, an empty student
+folder, an older second notebook of the same lesson (the newest is graded), a run that failed or ran
+out of time, one that says so. Rows are written as each submission is graded, so an interrupted run keeps them.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import io
 import json
+import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -22,10 +28,11 @@ from pathlib import Path
 
 import nbformat
 
-from ..checkpoints import atomic_write_text, cannot_write
+from ..checkpoints import cannot_write
 from .assign import AUTOGRADER, NOTEBOOKS, assign, masters
 
 COLUMNS = ["student", "notebook", "lesson", "question", "score", "max_score", "status"]
+KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}
 
 
 def lesson_of(path: Path) -> tuple[str | None, str]:
@@ -43,35 +50,97 @@ def student_of(path: Path, root: Path) -> str:
     return parts[0] if len(parts) > 1 else path.stem
 
 
-def grade_one(path: Path, bundle: Path) -> list[dict]:
+def _failed(status: str) -> list[dict]:
+    return [{"question": "", "score": 0, "max_score": "", "status": status}]
+
+
+def grade_one(path: Path, bundle: Path, *, profile: str = "quick", timeout: float | None = None) -> list[dict]:
     """Rows (question, score, max_score, status) for one submission, from otter run's results.json."""
     with tempfile.TemporaryDirectory() as out:
-        result = subprocess.run([sys.executable, "-m", "otter", "run", "-a", str(bundle), "-o", out, str(path)],
-                                capture_output=True, text=True)
+        nb = nbformat.read(path, as_version=4)
+        nb.metadata["kernelspec"] = KERNEL  # a student's own kernel name ("gan-course", a venv's) is not here
+        copy = Path(out) / "submission" / path.name
+        copy.parent.mkdir()
+        nbformat.write(nb, copy)
+        env = {**os.environ, "COURSE_PROFILE": profile, "COURSE_RUNS": str(Path(out) / "runs")}
+        # a session of its own: on a timeout the kernel otter started goes with it
+        process = subprocess.Popen([sys.executable, "-m", "otter", "run", "-a", str(bundle), "-o", out, str(copy)],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                                   start_new_session=True)
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            return _failed(f"grading failed: still running after {timeout:g} s (the --timeout); stopped")
         results = Path(out) / "results.json"
-        if result.returncode or not results.exists():
-            tail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
-            return [{"question": "", "score": 0, "max_score": "", "status": f"grading failed: {tail[0]}"}]
+        if process.returncode or not results.exists():
+            tail = (stderr or stdout).strip().splitlines()[-1:] or ["no output"]
+            return _failed(f"grading failed: {tail[0]}")
         tests = json.loads(results.read_text())["tests"]
     return [{"question": t["name"], "score": t["score"], "max_score": t["max_score"], "status": "graded"}
             for t in tests if t.get("max_score") is not None]
 
 
-def grade(submissions: Path, bundles: dict[str, Path]) -> list[dict]:
-    rows = []
-    for path in sorted(submissions.rglob("*.ipynb")):
-        if ".ipynb_checkpoints" in path.parts:
-            continue
-        base = {"student": student_of(path, submissions), "notebook": str(path.relative_to(submissions))}
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") or part == "__MACOSX" for part in path.relative_to(root).parts)
+
+
+def submissions_in(root: Path) -> tuple[list[Path], list[dict]]:
+    """The notebooks under `root` to grade, and a row for every other file and every empty student folder (hidden
+    files and folders, .ipynb_checkpoints among them, are left out)."""
+    notebooks, rows = [], []
+    files = sorted(p for p in root.rglob("*") if p.is_file() and not _hidden(p, root))
+    for path in files:
+        if path.suffix == ".ipynb":
+            notebooks.append(path)
+        else:
+            rows.append({"student": student_of(path, root), "notebook": str(path.relative_to(root)),
+                         "status": f"not a notebook ({path.suffix or 'no extension'}): submit the .ipynb file"})
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not _hidden(p, root)):
+        if not any(folder in path.parents for path in files):
+            rows.append({"student": folder.name, "notebook": f"{folder.name}/",
+                         "status": "nothing submitted: an empty folder"})
+    return notebooks, rows
+
+
+def _newest_first(paths: list[Path]) -> list[Path]:
+    return sorted(paths, key=lambda p: (-p.stat().st_mtime, p.name))
+
+
+def grade(submissions: Path, bundles: dict[str, Path], write=lambda rows: None, **options) -> list[dict]:
+    """Every row of a folder of submissions; `write(rows)` receives each submission's rows as they come.
+    `options` go to grade_one (profile, timeout)."""
+    notebooks, others = submissions_in(submissions)
+    blank = dict.fromkeys(COLUMNS, "")
+    everything = [{**blank, **row} for row in others]
+    write(everything[:])
+    by_student_lesson = {}
+    for path in notebooks:
+        base = {**blank, "student": student_of(path, submissions), "notebook": str(path.relative_to(submissions))}
         lesson, why = lesson_of(path)
         if lesson is not None and lesson not in bundles:
             lesson, why = None, f"lesson {lesson} has no graded questions"
         if lesson is None:
-            rows.append({**base, "lesson": "", "question": "", "score": "", "max_score": "", "status": why})
-            continue
-        print(f"grading {base['notebook']} ({lesson}) ...", flush=True)
-        rows += [{**base, "lesson": lesson, **row} for row in grade_one(path, bundles[lesson])]
-    return rows
+            everything.append({**base, "status": why})
+            write(everything[-1:])
+        else:
+            by_student_lesson.setdefault((base["student"], lesson), []).append(path)
+    for (student, lesson), paths in sorted(by_student_lesson.items()):
+        newest, *older = _newest_first(paths)
+        graded_name = str(newest.relative_to(submissions))
+        rows = [{**blank, "student": student, "notebook": str(p.relative_to(submissions)), "lesson": lesson,
+                 "status": f"not graded: {graded_name} is the student's newest notebook of this lesson"}
+                for p in older]
+        print(f"grading {graded_name} ({lesson}) ...", flush=True)
+        found = grade_one(newest, bundles[lesson], **options)
+        rows += [{**blank, "student": student, "notebook": graded_name, "lesson": lesson, **row} for row in found]
+        scored = [r for r in found if r["status"] == "graded"]
+        print(f"  {sum(r['score'] for r in scored):g} of {sum(r['max_score'] for r in scored):g} points"
+              if scored else f"  {found[0]['status']}", flush=True)
+        everything += rows
+        write(rows)
+    return everything
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,6 +150,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="the CSV file to write")
     parser.add_argument("--autograder", type=Path,
                         help=f"folder of NAME.zip bundles (course-assign writes {AUTOGRADER})")
+    parser.add_argument("--profile", choices=("quick", "full"), default=os.environ.get("COURSE_PROFILE") or "quick",
+                        help="the profile the submissions run in (default: quick, or COURSE_PROFILE when set)")
+    parser.add_argument("--timeout", type=float, default=1800,
+                        help="seconds one submission may run before it is stopped and marked (default 1800)")
     args = parser.parse_args(argv)
     if not args.submissions.is_dir():
         print(f"course-grade: {args.submissions} is not a folder of submissions", file=sys.stderr)
@@ -89,21 +162,32 @@ def main(argv: list[str] | None = None) -> int:
         print(f"course-grade: cannot write --out {args.out} ({problem}); choose a folder you can write to",
               file=sys.stderr)
         return 2
-    with tempfile.TemporaryDirectory() as tmp:
+    if args.timeout <= 0:
+        print(f"course-grade: --timeout must be a positive number of seconds; got {args.timeout:g}", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory() as tmp, args.out.open("w", newline="") as sheet:
+        writer = csv.DictWriter(sheet, COLUMNS)
+        writer.writeheader()
+
+        def write(rows):
+            writer.writerows(rows)
+            sheet.flush()  # a run stopped part way keeps the rows of the submissions already graded
+
         folder = args.autograder
         if folder is None:
             folder = Path(tmp)
             for master in masters(NOTEBOOKS):
                 assign(master, folder / "student", folder)
         bundles = {p.stem: p for p in Path(folder).glob("*.zip")}
-        rows = grade(args.submissions, bundles)
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, COLUMNS)
-    writer.writeheader()
-    writer.writerows(rows)
-    atomic_write_text(buffer.getvalue(), args.out)
-    graded = sorted({r["student"] for r in rows if r["status"] == "graded"})
-    print(f"wrote {args.out}: {len(rows)} row(s), {len(graded)} student(s) graded")
+        try:
+            rows = grade(args.submissions, bundles, write, profile=args.profile, timeout=args.timeout)
+        except KeyboardInterrupt:
+            print(f"interrupted: {args.out} holds the rows of the submissions graded so far", file=sys.stderr)
+            return 130
+    graded = sorted({(r["student"], r["lesson"]) for r in rows if r["status"] == "graded"})
+    failed = sorted({r["notebook"] for r in rows if r["status"].startswith("grading failed")})
+    print(f"wrote {args.out}: {len(rows)} row(s), {len(graded)} submission(s) graded"
+          + (f", {len(failed)} failed: {', '.join(failed)}" if failed else ""))
     return 0
 
 
