@@ -253,9 +253,10 @@ def test_course_grade_gives_full_partial_zero_and_error_rows(fresh, tmp_path, mo
     (subs / "dave.ipynb").write_text('{"cells": [')
     nbformat.write(nbformat.v4.new_notebook(), subs / "erin.ipynb")
 
-    out = tmp_path / "scores.csv"
+    out, feedback = tmp_path / "scores.csv", tmp_path / "feedback"
     result = subprocess.run([sys.executable, "-m", "course_utils.grading.grade", str(subs), "--out", str(out),
-                             "--autograder", str(fresh / "autograder")], capture_output=True, text=True)
+                             "--autograder", str(fresh / "autograder"), "--feedback", str(feedback)],
+                            capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     scores = {}
     for row in csv.DictReader(out.open()):
@@ -266,6 +267,10 @@ def test_course_grade_gives_full_partial_zero_and_error_rows(fresh, tmp_path, mo
     assert all(float(r["max_score"]) == points[q] for q, r in full.items())
     bob = scores[("bob", "02_xy_game")]
     assert {q: float(r["score"]) for q, r in bob.items()} == {"q1": 0.0, "q2": 2.0, "q3": 0.0, "q4": 0.0}
+    report = (feedback / "bob" / "02_xy_game.txt").read_text()
+    assert report.startswith("bob, 02_xy_game (bob/my answers.ipynb): 2 of 8 points")
+    assert "q2: 2 of 2" in report and "q1: 0 of 3" in report and "Test case failed" in report
+    assert sorted(p.name for p in feedback.iterdir()) == ["alice", "bob"]  # graded submissions only
     assert "not a valid notebook" in scores[("dave", "")][""]["status"]
     assert "not a notebook of this course" in scores[("erin", "")][""]["status"]
 
@@ -310,7 +315,7 @@ def test_course_grade_gives_every_file_a_row_and_grades_the_newest_of_two(tmp_pa
 
 def test_course_grade_runs_submissions_in_the_quick_profile_unless_told(tmp_path, monkeypatch):
     seen = []
-    monkeypatch.setattr(grade, "grade", lambda subs, bundles, write, **options: seen.append(options) or [])
+    monkeypatch.setattr(grade, "grade", lambda subs, bundles, write, feedback, **options: seen.append(options) or [])
     monkeypatch.delenv("COURSE_PROFILE", raising=False)
     (tmp_path / "bundles").mkdir()
     args = [str(tmp_path), "--out", str(tmp_path / "s.csv"), "--autograder", str(tmp_path / "bundles")]
@@ -334,6 +339,8 @@ def test_course_grade_refuses_a_missing_folder_and_an_unwritable_out(tmp_path, c
     assert grade.main([str(tmp_path), "--out", "/proc/x/scores.csv"]) == 2
     err = capsys.readouterr().err
     assert "cannot write --out /proc/x/scores.csv" in err and len(err.strip().splitlines()) == 1
+    assert grade.main([str(tmp_path), "--out", str(tmp_path / "s.csv"), "--feedback", "/proc/x"]) == 2
+    assert "cannot write --feedback /proc/x" in capsys.readouterr().err
 
 
 def test_course_assign_refuses_an_unwritable_folder(capsys):

@@ -12,6 +12,7 @@ python3 kernel whatever kernel the student's notebook names. Every file gets a r
 question; a file that is not a notebook, a notebook that is broken or not one of this course's, an empty student
 folder, an older second notebook of the same lesson (the newest is graded), a run that failed or ran
 out of time, one that says so. Rows are written as each submission is graded, so an interrupted run keeps them.
+--feedback DIR writes each student a report per lesson: every question's score and its tests' output.
 """
 
 from __future__ import annotations
@@ -78,8 +79,8 @@ def grade_one(path: Path, bundle: Path, *, profile: str = "quick", timeout: floa
             tail = (stderr or stdout).strip().splitlines()[-1:] or ["no output"]
             return _failed(f"grading failed: {tail[0]}")
         tests = json.loads(results.read_text())["tests"]
-    return [{"question": t["name"], "score": t["score"], "max_score": t["max_score"], "status": "graded"}
-            for t in tests if t.get("max_score") is not None]
+    return [{"question": t["name"], "score": t["score"], "max_score": t["max_score"], "status": "graded",
+             "output": t.get("output", "")} for t in tests if t.get("max_score") is not None]
 
 
 def _hidden(path: Path, root: Path) -> bool:
@@ -108,9 +109,24 @@ def _newest_first(paths: list[Path]) -> list[Path]:
     return sorted(paths, key=lambda p: (-p.stat().st_mtime, p.name))
 
 
-def grade(submissions: Path, bundles: dict[str, Path], write=lambda rows: None, **options) -> list[dict]:
-    """Every row of a folder of submissions; `write(rows)` receives each submission's rows as they come.
-    `options` go to grade_one (profile, timeout)."""
+def write_feedback(folder: Path, student: str, lesson: str, notebook: str, rows: list[dict]) -> Path:
+    """FOLDER/STUDENT/LESSON.txt: each question's score and otter's report of its tests (hidden ones included)."""
+    scored = [r for r in rows if r["status"] == "graded"]
+    lines = [f"{student}, {lesson} ({notebook}): "
+             + (f"{sum(r['score'] for r in scored):g} of {sum(r['max_score'] for r in scored):g} points"
+                if scored else rows[0]["status"]), ""]
+    for row in scored:
+        lines += [f"{row['question']}: {row['score']:g} of {row['max_score']:g}", row.get("output", "").rstrip(), ""]
+    path = folder / student / f"{lesson}.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines))
+    return path
+
+
+def grade(submissions: Path, bundles: dict[str, Path], write=lambda rows: None, feedback: Path | None = None,
+          **options) -> list[dict]:
+    """Every row of a folder of submissions; `write(rows)` receives each submission's rows as they come, and
+    `feedback` (a folder) a report per graded submission. `options` go to grade_one (profile, timeout)."""
     notebooks, others = submissions_in(submissions)
     blank = dict.fromkeys(COLUMNS, "")
     everything = [{**blank, **row} for row in others]
@@ -138,6 +154,8 @@ def grade(submissions: Path, bundles: dict[str, Path], write=lambda rows: None, 
         scored = [r for r in found if r["status"] == "graded"]
         print(f"  {sum(r['score'] for r in scored):g} of {sum(r['max_score'] for r in scored):g} points"
               if scored else f"  {found[0]['status']}", flush=True)
+        if feedback is not None:
+            write_feedback(feedback, student, lesson, graded_name, found)
         everything += rows
         write(rows)
     return everything
@@ -154,19 +172,24 @@ def main(argv: list[str] | None = None) -> int:
                         help="the profile the submissions run in (default: quick, or COURSE_PROFILE when set)")
     parser.add_argument("--timeout", type=float, default=1800,
                         help="seconds one submission may run before it is stopped and marked (default 1800)")
+    parser.add_argument("--feedback", type=Path,
+                        help="folder for a report per student and lesson: each question's score and its tests' "
+                             "output, hidden tests included (hand it out after the deadline)")
     args = parser.parse_args(argv)
     if not args.submissions.is_dir():
         print(f"course-grade: {args.submissions} is not a folder of submissions", file=sys.stderr)
         return 2
-    if problem := cannot_write(args.out.resolve().parent):
-        print(f"course-grade: cannot write --out {args.out} ({problem}); choose a folder you can write to",
-              file=sys.stderr)
-        return 2
+    for flag, folder in (("--out", args.out.resolve().parent), ("--feedback", args.feedback)):
+        if folder is not None and (problem := cannot_write(folder)):
+            shown = args.out if flag == "--out" else folder
+            print(f"course-grade: cannot write {flag} {shown} ({problem}); choose a folder you can write to",
+                  file=sys.stderr)
+            return 2
     if args.timeout <= 0:
         print(f"course-grade: --timeout must be a positive number of seconds; got {args.timeout:g}", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory() as tmp, args.out.open("w", newline="") as sheet:
-        writer = csv.DictWriter(sheet, COLUMNS)
+        writer = csv.DictWriter(sheet, COLUMNS, extrasaction="ignore")  # otter's report goes to --feedback
         writer.writeheader()
 
         def write(rows):
@@ -180,7 +203,8 @@ def main(argv: list[str] | None = None) -> int:
                 assign(master, folder / "student", folder)
         bundles = {p.stem: p for p in Path(folder).glob("*.zip")}
         try:
-            rows = grade(args.submissions, bundles, write, profile=args.profile, timeout=args.timeout)
+            rows = grade(args.submissions, bundles, write, feedback=args.feedback, profile=args.profile,
+                         timeout=args.timeout)
         except KeyboardInterrupt:
             print(f"interrupted: {args.out} holds the rows of the submissions graded so far", file=sys.stderr)
             return 130
