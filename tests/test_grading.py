@@ -7,6 +7,7 @@ full, a partial, a corrupt and a foreign submission, gives full marks, part mark
 question) and a row for each bad file.
 """
 
+import ast
 import csv
 import os
 import re
@@ -18,6 +19,7 @@ import nbformat
 import papermill
 import pytest
 
+from course_utils import games
 from course_utils.grading import answers, assign, grade
 
 REPO = Path(__file__).resolve().parent.parent
@@ -45,6 +47,24 @@ def test_every_master_has_questions_with_visible_and_hidden_tests():
         for q in assign.questions(master):
             assert q["visible"] >= 1 and q["hidden"] >= 1, f"{master.name} {q['name']}: {q}"
         assert nbformat.read(master, as_version=4).metadata["course"]["lesson"] == master.stem
+
+
+def bare_values(test_source):
+    """Top-level lines of a test cell that leave a value: otter runs test cells as doctests, which print such a
+    value and then fail the test for printing it (a bare torch.manual_seed(0) once cost 08's solution a point).
+    `.backward()` leaves None."""
+    return [ast.unparse(node) for node in ast.parse(test_source).body if isinstance(node, ast.Expr)
+            and not (isinstance(node.value, ast.Constant) and isinstance(node.value.value, str))
+            and not (isinstance(node.value, ast.Call) and getattr(node.value.func, "attr", "") == "backward")]
+
+
+def test_no_test_cell_leaves_a_value_that_the_doctest_would_print():
+    assert bare_values("import torch\ntorch.manual_seed(0)") == ["torch.manual_seed(0)"]
+    assert bare_values('""" # BEGIN TEST CONFIG\n""" # END TEST CONFIG\n_ = f()\nloss.backward()') == []
+    for master in MASTERS:
+        for question in assign.question_cells(master):
+            for source, _hidden in question["tests"]:
+                assert not bare_values(source), f"{master.name} {question['name']}: assign {bare_values(source)} to _"
 
 
 def comparable(path):
@@ -178,9 +198,9 @@ def test_on_colab_the_checker_runs_the_visible_tests_of_a_fetched_copy(tmp_path,
     monkeypatch.chdir(tmp_path)
     checker = answers.grader("02_xy_game.ipynb")
     assert not fetched, "nothing is fetched before the first check (a master never checks)"
-    assert run_check(checker, "q2", {"my_eg_limit": 1.0}).grade == 1
+    assert run_check(checker, "q2", {"my_eg_limit": 1.0, "games": games}).grade == 1
     assert fetched == [answers.STUDENT_URL + "02_xy_game.ipynb"]
-    assert run_check(answers.grader("02_xy_game.ipynb"), "q2", {"my_eg_limit": 7.0}).grade < 1
+    assert run_check(answers.grader("02_xy_game.ipynb"), "q2", {"my_eg_limit": 7.0, "games": games}).grade < 1
     assert len(fetched) == 1, "fetched once, then read from the folder"
 
 
@@ -189,7 +209,8 @@ def test_a_notebook_run_from_another_folder_checks_against_the_shipped_edition(t
     notebook file sits: the checker reads the student edition's tests instead of stopping the notebook."""
     monkeypatch.chdir(tmp_path)
     checker = answers.grader("02_xy_game.ipynb")
-    passed, failed = run_check(checker, "q2", {"my_eg_limit": 1.0}), run_check(checker, "q2", {"my_eg_limit": 7.0})
+    passed = run_check(checker, "q2", {"my_eg_limit": 1.0, "games": games})
+    failed = run_check(checker, "q2", {"my_eg_limit": 7.0, "games": games})
     assert passed.grade == 1 and failed.grade < 1
     # a pass says it is not yet the grade (the hidden tests are not in the edition); a failure shows otter's report
     assert repr(passed).endswith(answers._VisibleTests.NOTE) and answers._VisibleTests.NOTE in passed._repr_html_()
