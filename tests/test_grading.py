@@ -285,12 +285,14 @@ def test_course_grade_gives_full_partial_zero_and_error_rows(fresh, tmp_path, mo
     points = {q["name"]: float(q["points"]) for q in assign.questions(master)}
     full = scores[("alice", master.stem)]
     assert {q: float(r["score"]) for q, r in full.items()} == points, "the solutions lose marks"
-    assert all(float(r["max_score"]) == points[q] for q, r in full.items())
+    assert all(float(r["max_score"]) == points[q] and r["status"] == "graded" for q, r in full.items())
     bob = scores[("bob", "02_xy_game")]
     assert {q: float(r["score"]) for q, r in bob.items()} == {"q1": 0.0, "q2": 2.0, "q3": 0.0, "q4": 0.0}
     report = (feedback / "bob" / "02_xy_game.txt").read_text()
     assert report.startswith("bob, 02_xy_game (bob/my answers.ipynb): 2 of 8 points")
-    assert "q2: 2 of 2" in report and "q1: 0 of 3" in report and "Test case failed" in report
+    assert "q2: 2 of 2\n" in report and "q1: 0 of 3 (not answered)" in report and "Test case failed" in report
+    assert {q: r["status"] for q, r in bob.items()} == {"q1": "unanswered", "q2": "graded", "q3": "unanswered",
+                                                        "q4": "unanswered"}
     assert sorted(p.name for p in feedback.iterdir()) == ["alice", "bob"]  # graded submissions only
     assert "not a valid notebook" in scores[("dave", "")][""]["status"]
     assert "not a notebook of this course" in scores[("erin", "")][""]["status"]
@@ -308,7 +310,10 @@ def test_course_grade_gives_every_file_a_row_and_grades_the_newest_of_two(tmp_pa
     for who in ("alice", "frank", "gina", ".hidden"):
         (subs / who).mkdir(parents=True)
     nbformat.write(lesson_notebook("02_xy_game"), subs / "alice" / "02_xy_game-Copy1.ipynb")
-    nbformat.write(lesson_notebook("02_xy_game"), subs / "alice" / "02_xy_game.ipynb")
+    edition = nbformat.read(STUDENT / "02_xy_game.ipynb", as_version=4)
+    for cell in edition.cells:  # alice answers q2 and leaves q1 as handed out
+        cell.source = cell.source.replace("my_eg_limit = ...", "my_eg_limit = 1")
+    nbformat.write(edition, subs / "alice" / "02_xy_game.ipynb")
     os.utime(subs / "alice" / "02_xy_game-Copy1.ipynb", (1e9, 1e9))  # the older of alice's two
     (subs / "frank" / "02_xy_game.py").write_text("print('my answers')")
     (subs / ".hidden" / "x.ipynb").write_text("{}")
@@ -317,26 +322,29 @@ def test_course_grade_gives_every_file_a_row_and_grades_the_newest_of_two(tmp_pa
 
     def fake_grade_one(path, bundle, **options):
         graded.append((path.name, bundle, options))
-        return [{"question": "q1", "score": 2.0, "max_score": 3, "status": "graded"}]
+        return [{"question": "q1", "score": 0, "max_score": 3, "status": "graded"},
+                {"question": "q2", "score": 2.0, "max_score": 2, "status": "graded"}]
 
     monkeypatch.setattr(grade, "grade_one", fake_grade_one)
     rows = grade.grade(subs, {"02_xy_game": "02.zip"}, write=lambda r: written.append(len(r)), timeout=5)
     assert graded == [("02_xy_game.ipynb", "02.zip", {"timeout": 5})]
-    status = {(r["student"], r["notebook"]): r["status"] for r in rows}
+    status = {(r["student"], r["notebook"], r["question"]): r["status"] for r in rows}
     assert status == {
-        ("frank", "frank/02_xy_game.py"): "not a notebook (.py): submit the .ipynb file",
-        ("gina", "gina/"): "nothing submitted: an empty folder",
-        ("hal", "hal.ipynb"): "lesson 99_not_graded has no graded questions",
-        ("alice", "alice/02_xy_game-Copy1.ipynb"):
+        ("frank", "frank/02_xy_game.py", ""): "not a notebook (.py): submit the .ipynb file",
+        ("gina", "gina/", ""): "nothing submitted: an empty folder",
+        ("hal", "hal.ipynb", ""): "lesson 99_not_graded has no graded questions",
+        ("alice", "alice/02_xy_game-Copy1.ipynb", ""):
             "not graded: alice/02_xy_game.ipynb is the student's newest notebook of this lesson",
-        ("alice", "alice/02_xy_game.ipynb"): "graded"}
-    assert sum(written) == len(rows) and len(written) == 3  # the other files, hal's, then alice's two
-    assert "2 of 3 points" in capsys.readouterr().out
+        ("alice", "alice/02_xy_game.ipynb", "q1"): "unanswered",  # its answer cell is the edition's
+        ("alice", "alice/02_xy_game.ipynb", "q2"): "graded"}
+    assert sum(written) == len(rows) and len(written) == 3  # the other files, hal's, then alice's three
+    assert "2 of 5 points" in capsys.readouterr().out
 
 
 def test_course_grade_runs_submissions_in_the_quick_profile_unless_told(tmp_path, monkeypatch):
     seen = []
-    monkeypatch.setattr(grade, "grade", lambda subs, bundles, write, feedback, **options: seen.append(options) or [])
+    monkeypatch.setattr(grade, "grade", lambda subs, bundles, write, feedback, editions, **options:
+                        seen.append(options) or [])
     monkeypatch.delenv("COURSE_PROFILE", raising=False)
     (tmp_path / "bundles").mkdir()
     args = [str(tmp_path), "--out", str(tmp_path / "s.csv"), "--autograder", str(tmp_path / "bundles")]

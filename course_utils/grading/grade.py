@@ -9,10 +9,11 @@ graded by otter-grader against the autograder bundle of its lesson, hidden tests
 Submissions run in the quick profile (the questions grade on fixed inputs, not on a long training run) unless
 --profile full, each with a time limit (--timeout) and its training runs in a temporary folder, under the
 python3 kernel whatever kernel the student's notebook names. Every file gets a row: a graded notebook one per
-question; a file that is not a notebook, a notebook that is broken or not one of this course's, an empty student
-folder, an older second notebook of the same lesson (the newest is graded), a run that failed or ran
-out of time, one that says so. Rows are written as each submission is graded, so an interrupted run keeps them.
---feedback DIR writes each student a report per lesson: every question's score and its tests' output.
+question ("unanswered" where its answer cell is still the student edition's); a file that is not a notebook, a
+notebook that is broken or not one of this course's, an empty student folder, an older second notebook of the
+same lesson (the newest is graded), a run that failed or ran out of time, one that says so. Rows are written as
+each submission is graded, so an interrupted run keeps them. --feedback DIR writes each student a report per
+lesson: every question's score and its tests' output.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import argparse
 import csv
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -30,10 +32,12 @@ from pathlib import Path
 import nbformat
 
 from ..checkpoints import cannot_write
-from .assign import AUTOGRADER, NOTEBOOKS, assign, masters
+from .assign import AUTOGRADER, NOTEBOOKS, STUDENT, assign, masters
 
 COLUMNS = ["student", "notebook", "lesson", "question", "score", "max_score", "status"]
 KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}
+SCORED = ("graded", "unanswered")  # the statuses of a question otter scored
+ANSWER_CALL = re.compile(r"""answers\.answered\(\s*["'](\w+)["']""")  # the line that ends a question's answer cell
 
 
 def lesson_of(path: Path) -> tuple[str | None, str]:
@@ -83,6 +87,19 @@ def grade_one(path: Path, bundle: Path, *, profile: str = "quick", timeout: floa
              "output": t.get("output", "")} for t in tests if t.get("max_score") is not None]
 
 
+def unanswered(path: Path, edition: Path) -> set[str]:
+    """The questions of a submission whose answer cell is still the student edition's, `...` and all."""
+    if not edition.exists():
+        return set()
+
+    def answer_cells(notebook: Path) -> dict[str, str]:
+        return {found.group(1): cell.source.strip() for cell in nbformat.read(notebook, as_version=4).cells
+                if cell.cell_type == "code" and (found := ANSWER_CALL.search(cell.source))}
+
+    handed_out = answer_cells(edition)
+    return {q for q, source in answer_cells(path).items() if handed_out.get(q) == source}
+
+
 def _hidden(path: Path, root: Path) -> bool:
     return any(part.startswith(".") or part == "__MACOSX" for part in path.relative_to(root).parts)
 
@@ -111,12 +128,13 @@ def _newest_first(paths: list[Path]) -> list[Path]:
 
 def write_feedback(folder: Path, student: str, lesson: str, notebook: str, rows: list[dict]) -> Path:
     """FOLDER/STUDENT/LESSON.txt: each question's score and otter's report of its tests (hidden ones included)."""
-    scored = [r for r in rows if r["status"] == "graded"]
+    scored = [r for r in rows if r["status"] in SCORED]
     lines = [f"{student}, {lesson} ({notebook}): "
              + (f"{sum(r['score'] for r in scored):g} of {sum(r['max_score'] for r in scored):g} points"
                 if scored else rows[0]["status"]), ""]
     for row in scored:
-        lines += [f"{row['question']}: {row['score']:g} of {row['max_score']:g}", row.get("output", "").rstrip(), ""]
+        lines += [f"{row['question']}: {row['score']:g} of {row['max_score']:g}"
+                  + (" (not answered)" if row["status"] == "unanswered" else ""), row.get("output", "").rstrip(), ""]
     path = folder / student / f"{lesson}.txt"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines))
@@ -124,9 +142,11 @@ def write_feedback(folder: Path, student: str, lesson: str, notebook: str, rows:
 
 
 def grade(submissions: Path, bundles: dict[str, Path], write=lambda rows: None, feedback: Path | None = None,
-          **options) -> list[dict]:
+          editions: Path = STUDENT, **options) -> list[dict]:
     """Every row of a folder of submissions; `write(rows)` receives each submission's rows as they come, and
-    `feedback` (a folder) a report per graded submission. `options` go to grade_one (profile, timeout)."""
+    `feedback` (a folder) a report per graded submission. A question whose answer cell is still the one in
+    `editions` (the student edition handed out) is marked "unanswered". `options` go to grade_one (profile,
+    timeout)."""
     notebooks, others = submissions_in(submissions)
     blank = dict.fromkeys(COLUMNS, "")
     everything = [{**blank, **row} for row in others]
@@ -150,8 +170,12 @@ def grade(submissions: Path, bundles: dict[str, Path], write=lambda rows: None, 
                 for p in older]
         print(f"grading {graded_name} ({lesson}) ...", flush=True)
         found = grade_one(newest, bundles[lesson], **options)
+        blank_answers = unanswered(newest, editions / f"{lesson}.ipynb")
+        for row in found:
+            if row["status"] == "graded" and row["question"] in blank_answers:
+                row["status"] = "unanswered"
         rows += [{**blank, "student": student, "notebook": graded_name, "lesson": lesson, **row} for row in found]
-        scored = [r for r in found if r["status"] == "graded"]
+        scored = [r for r in found if r["status"] in SCORED]
         print(f"  {sum(r['score'] for r in scored):g} of {sum(r['max_score'] for r in scored):g} points"
               if scored else f"  {found[0]['status']}", flush=True)
         if feedback is not None:
@@ -196,19 +220,19 @@ def main(argv: list[str] | None = None) -> int:
             writer.writerows(rows)
             sheet.flush()  # a run stopped part way keeps the rows of the submissions already graded
 
-        folder = args.autograder
-        if folder is None:
-            folder = Path(tmp)
+        folder, editions = args.autograder, STUDENT
+        if folder is None:  # bundles and editions afresh from the masters, as course-assign would write them
+            folder = editions = Path(tmp)
             for master in masters(NOTEBOOKS):
-                assign(master, folder / "student", folder)
+                assign(master, folder, folder)
         bundles = {p.stem: p for p in Path(folder).glob("*.zip")}
         try:
-            rows = grade(args.submissions, bundles, write, feedback=args.feedback, profile=args.profile,
-                         timeout=args.timeout)
+            rows = grade(args.submissions, bundles, write, feedback=args.feedback, editions=editions,
+                         profile=args.profile, timeout=args.timeout)
         except KeyboardInterrupt:
             print(f"interrupted: {args.out} holds the rows of the submissions graded so far", file=sys.stderr)
             return 130
-    graded = sorted({(r["student"], r["lesson"]) for r in rows if r["status"] == "graded"})
+    graded = sorted({(r["student"], r["lesson"]) for r in rows if r["status"] in SCORED})
     failed = sorted({r["notebook"] for r in rows if r["status"].startswith("grading failed")})
     print(f"wrote {args.out}: {len(rows)} row(s), {len(graded)} submission(s) graded"
           + (f", {len(failed)} failed: {', '.join(failed)}" if failed else ""))
