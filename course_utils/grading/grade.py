@@ -75,7 +75,10 @@ def grade_one(path: Path, bundle: Path, *, profile: str = "quick", timeout: floa
         try:
             stdout, stderr = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:  # it ended between the timeout and the kill
+                pass
             process.communicate()
             return _failed(f"grading failed: still running after {timeout:g} s (the --timeout); stopped")
         results = Path(out) / "results.json"
