@@ -17,7 +17,7 @@ if [ ! -d /usr/share/datasets/fashion-mnist ] && command -v apt-get >/dev/null; 
     "${as_root[@]}" apt-get update -qq
     DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends dataset-fashion-mnist
   else
-    echo "note: cannot install dataset-fashion-mnist without root; Fashion-MNIST needs it or data/FashionMNIST/raw" >&2
+    echo "note: cannot install dataset-fashion-mnist without root; run notebook 00 once with download = True (online)" >&2
   fi
 fi
 

@@ -39,12 +39,13 @@ def describe(desc: str, entries: list[dict]) -> str:
     runs = [e for e in entries if e["models"]]
     parts = []
     if runs:
-        what = f"the shipped run {runs[0]['file']}" if len(entries) == 1 else f"{len(runs)} shipped runs"
+        what = (f"the shipped run {runs[0]['file']}" if len(entries) == 1
+                else f"{len(runs)} shipped run{'s' if len(runs) > 1 else ''}")
         parts.append(f"{what} ({sum(e['bytes'] for e in runs) / 2**20:.1f} MiB, SHA-256 checked), "
                      f"{_trained(runs)}{_untrained(runs)}")
     if histories:
-        one = len(entries) == 1
-        what = f"the shipped history {histories[0]['file']}" if one else f"{len(histories)} shipped histories"
+        what = (f"the shipped history {histories[0]['file']}" if len(entries) == 1
+                else f"{len(histories)} shipped histor{'ies' if len(histories) > 1 else 'y'}")
         whose = "its" if len(histories) == 1 else "their"
         parts.append(f"{what} (SHA-256 checked), {_trained(histories)}; {whose} figures only, no weights")
     return f"{desc}: loaded {'; and '.join(parts)}"

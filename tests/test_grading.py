@@ -9,10 +9,12 @@ question) and a row for each bad file.
 
 import ast
 import csv
+import json
 import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -307,7 +309,7 @@ def lesson_notebook(lesson, kernel="python3"):
 def test_course_grade_gives_every_file_a_row_and_grades_the_newest_of_two(tmp_path, monkeypatch, capsys):
     """Without otter (grade_one stands in): what gets graded, what gets a row instead, and rows as they come."""
     subs = tmp_path / "subs"
-    for who in ("alice", "frank", "gina", ".hidden"):
+    for who in ("alice", "carol", "frank", "gina", ".hidden"):
         (subs / who).mkdir(parents=True)
     nbformat.write(lesson_notebook("02_xy_game"), subs / "alice" / "02_xy_game-Copy1.ipynb")
     edition = nbformat.read(STUDENT / "02_xy_game.ipynb", as_version=4)
@@ -316,6 +318,9 @@ def test_course_grade_gives_every_file_a_row_and_grades_the_newest_of_two(tmp_pa
     nbformat.write(edition, subs / "alice" / "02_xy_game.ipynb")
     os.utime(subs / "alice" / "02_xy_game-Copy1.ipynb", (1e9, 1e9))  # the older of alice's two
     (subs / "frank" / "02_xy_game.py").write_text("print('my answers')")
+    for name in ("02_xy_game (1).ipynb", "02_xy_game.ipynb"):  # carol's from an unzipped archive: one time
+        nbformat.write(lesson_notebook("02_xy_game"), subs / "carol" / name)
+        os.utime(subs / "carol" / name, (2e9, 2e9))
     (subs / ".hidden" / "x.ipynb").write_text("{}")
     nbformat.write(lesson_notebook("99_not_graded"), subs / "hal.ipynb")
     graded, written = [], []
@@ -327,25 +332,30 @@ def test_course_grade_gives_every_file_a_row_and_grades_the_newest_of_two(tmp_pa
 
     monkeypatch.setattr(grade, "grade_one", fake_grade_one)
     rows = grade.grade(subs, {"02_xy_game": "02.zip"}, write=lambda r: written.append(len(r)), timeout=5)
-    assert graded == [("02_xy_game.ipynb", "02.zip", {"timeout": 5})]
+    assert graded == [("02_xy_game.ipynb", "02.zip", {"timeout": 5})] * 2  # alice's newest, carol's original
     status = {(r["student"], r["notebook"], r["question"]): r["status"] for r in rows}
     assert status == {
         ("frank", "frank/02_xy_game.py", ""): "not a notebook (.py): submit the .ipynb file",
         ("gina", "gina/", ""): "nothing submitted: an empty folder",
         ("hal", "hal.ipynb", ""): "lesson 99_not_graded has no graded questions",
-        ("alice", "alice/02_xy_game-Copy1.ipynb", ""):
-            "not graded: alice/02_xy_game.ipynb is the student's newest notebook of this lesson",
+        ("alice", "alice/02_xy_game-Copy1.ipynb", ""): "not graded: alice/02_xy_game.ipynb is graded instead (the "
+                                                       "newest notebook of this lesson, or the original among copies "
+                                                       "of one time)",
+        ("carol", "carol/02_xy_game (1).ipynb", ""): "not graded: carol/02_xy_game.ipynb is graded instead (the newest "
+                                                     "notebook of this lesson, or the original among copies of one "
+                                                     "time)",
+        ("carol", "carol/02_xy_game.ipynb", "q1"): "graded", ("carol", "carol/02_xy_game.ipynb", "q2"): "graded",
         ("alice", "alice/02_xy_game.ipynb", "q1"): "unanswered",  # its answer cell is the edition's
         ("alice", "alice/02_xy_game.ipynb", "q2"): "graded"}
-    assert sum(written) == len(rows) and len(written) == 3  # the other files, hal's, then alice's three
+    assert sum(written) == len(rows) and len(written) == 4  # the other files, hal's, alice's three, carol's three
     assert "2 of 5 points" in capsys.readouterr().out
 
 
 def test_course_grade_runs_submissions_in_the_quick_profile_unless_told(tmp_path, monkeypatch):
     seen = []
-    monkeypatch.setattr(grade, "grade", lambda subs, bundles, write, feedback, editions, **options:
+    monkeypatch.setattr(grade, "grade", lambda subs, bundles, write, feedback, editions, leave_out, **options:
                         seen.append(options) or [])
-    monkeypatch.delenv("COURSE_PROFILE", raising=False)
+    monkeypatch.setenv("COURSE_PROFILE", "full")  # the instructor's shell: the submissions still run quick
     (tmp_path / "bundles").mkdir()
     args = [str(tmp_path), "--out", str(tmp_path / "s.csv"), "--autograder", str(tmp_path / "bundles")]
     assert grade.main(args) == 0 and grade.main([*args, "--profile", "full", "--timeout", "60"]) == 0
@@ -358,8 +368,18 @@ def test_a_submission_that_hangs_is_stopped_and_marked(fresh, tmp_path):
     nb = nbformat.read(STUDENT / "02_xy_game.ipynb", as_version=4)
     nb.cells.insert(0, nbformat.v4.new_code_cell("import time\ntime.sleep(600)"))
     nbformat.write(nb, tmp_path / "hangs.ipynb")
+    started = time.perf_counter()
     [row] = grade.grade_one(tmp_path / "hangs.ipynb", fresh / "autograder" / "02_xy_game.zip", timeout=8)
     assert row["status"] == "grading failed: still running after 8 s (the --timeout); stopped", row
+    assert time.perf_counter() - started < 60, "stopped at the timeout, not when the notebook ended"
+
+
+def test_a_notebook_that_cannot_be_copied_gets_a_row_not_a_crash(tmp_path):
+    nb = lesson_notebook("02_xy_game")
+    del nb.cells[0]["outputs"]  # nbformat reads it, and cannot write it back
+    (tmp_path / "broken.ipynb").write_text(json.dumps(nb))
+    [row] = grade.grade_one(tmp_path / "broken.ipynb", tmp_path / "no bundle needed.zip")
+    assert row["status"].startswith("not a valid notebook (AttributeError"), row
 
 
 def test_course_grade_refuses_a_missing_folder_and_an_unwritable_out(tmp_path, capsys):

@@ -55,3 +55,8 @@ def test_a_failing_block_still_says_what_it_loaded(capsys):
     assert capsys.readouterr().out.startswith("stopped: loaded 2 shipped runs")
     load_lines.report("z", entry("c.pt"))
     assert capsys.readouterr().out.startswith("z: loaded the shipped run c.pt")
+
+
+def test_a_mixed_block_counts_each_kind_in_its_own_number():
+    line = load_lines.describe("mixed", [entry("a.pt"), entry("h.pt", models=(), left_out=("D", "G"), mib=0)])
+    assert "loaded 1 shipped run (2.0 MiB" in line and "; and 1 shipped history (SHA-256" in line, line

@@ -19,7 +19,7 @@ from .imageset import ImageSet
 from .mnist import load_fashion_mnist, load_mnist
 
 DATASETS = ("mnist", "fashion", "cifar10", "afhq", "celeba", "faces")
-OFFLINE = ("mnist", "fashion", "faces")  # the sets every machine of the course has
+OFFLINE = ("mnist", "fashion", "faces")  # no download at run time (fashion: Debian's package, or once download=True)
 # the sets download=True cannot fetch, and where they come from instead
 NOT_DOWNLOADED = {"afhq": f"is not in torchvision: get it from {AFHQ_SOURCE}", "faces": "is rendered on this machine"}
 

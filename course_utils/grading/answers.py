@@ -24,7 +24,8 @@ def answered(question: str, *values) -> None:
     edition puts where the answer goes) or None (what a function whose body is still `...` returns)."""
     if any(v is Ellipsis or v is None for v in values):
         raise Unanswered(f"question {question} is not answered yet. Replace the `...` in this cell with your "
-                         f"answer, run it, then run the cells below it again.")
+                         f"answer (a function must `return` its result: None counts as no answer), run it, then "
+                         f"run the cells below it again.")
 
 
 class _NoOtter:

@@ -9,10 +9,11 @@ graded by otter-grader against the autograder bundle of its lesson, hidden tests
 Submissions run in the quick profile (the questions grade on fixed inputs, not on a long training run) unless
 --profile full, each with a time limit (--timeout) and its training runs in a temporary folder, under the
 python3 kernel whatever kernel the student's notebook names. Every file gets a row: a graded notebook one per
-question ("unanswered" where its answer cell is still the student edition's); a file that is not a notebook, a
-notebook that is broken or not one of this course's, an empty student folder, an older second notebook of the
-same lesson (the newest is graded), a run that failed or ran out of time, one that says so. Rows are written as
-each submission is graded, so an interrupted run keeps them. --feedback DIR writes each student a report per
+question ("unanswered" where it scored 0 and its answer cell is still the student edition's); a file that is not
+a notebook, a notebook that is broken or not one of this course's, an empty student folder, an older second
+notebook of the same lesson (the newest, or the original among copies of one time, is graded), a run that failed
+or ran out of time, one that says so. Rows are written to OUT.partial as each submission is graded, so an
+interrupted run keeps them, and it becomes OUT at the end. --feedback DIR writes each student a report per
 lesson: every question's score and its tests' output.
 """
 
@@ -59,31 +60,46 @@ def _failed(status: str) -> list[dict]:
     return [{"question": "", "score": 0, "max_score": "", "status": status}]
 
 
+def _stop(process: subprocess.Popen) -> None:
+    """Kill otter and what it started in its session (its kernel ends once otter is gone)."""
+    try:
+        if hasattr(os, "killpg"):
+            os.killpg(process.pid, signal.SIGKILL)
+        else:  # Windows: no process groups to signal
+            process.kill()
+    except ProcessLookupError:  # it ended on its own meanwhile
+        pass
+    process.wait()
+
+
 def grade_one(path: Path, bundle: Path, *, profile: str = "quick", timeout: float | None = None) -> list[dict]:
     """Rows (question, score, max_score, status) for one submission, from otter run's results.json."""
     with tempfile.TemporaryDirectory() as out:
-        nb = nbformat.read(path, as_version=4)
-        nb.metadata["kernelspec"] = KERNEL  # a student's own kernel name ("gan-course", a venv's) is not here
-        copy = Path(out) / "submission" / path.name
-        copy.parent.mkdir()
-        nbformat.write(nb, copy)
-        env = {**os.environ, "COURSE_PROFILE": profile, "COURSE_RUNS": str(Path(out) / "runs")}
-        # a session of its own: on a timeout the kernel otter started goes with it
-        process = subprocess.Popen([sys.executable, "-m", "otter", "run", "-a", str(bundle), "-o", out, str(copy)],
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                                   start_new_session=True)
         try:
-            stdout, stderr = process.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
+            nb = nbformat.read(path, as_version=4)
+            nb.metadata["kernelspec"] = KERNEL  # a student's own kernel name ("gan-course", a venv's) is not here
+            copy = Path(out) / "submission" / path.name
+            copy.parent.mkdir()
+            nbformat.write(nb, copy)
+        except Exception as error:  # a notebook nbformat reads but cannot write back (a cell without outputs, ...)
+            return _failed(f"not a valid notebook ({type(error).__name__}: {error})")
+        env = {**os.environ, "COURSE_PROFILE": profile, "COURSE_RUNS": str(Path(out) / "runs")}
+        log = Path(out) / "otter.log"  # a file, not a pipe: a process the notebook left behind cannot hold it open
+        with log.open("w") as said:
+            process = subprocess.Popen([sys.executable, "-m", "otter", "run", "-a", str(bundle), "-o", out,
+                                        str(copy)], stdout=said, stderr=subprocess.STDOUT, env=env,
+                                       start_new_session=True)  # its own session, so that _stop reaches it all
             try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:  # it ended between the timeout and the kill
-                pass
-            process.communicate()
-            return _failed(f"grading failed: still running after {timeout:g} s (the --timeout); stopped")
+                process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                _stop(process)
+                return _failed(f"grading failed: still running after {timeout:g} s (the --timeout); stopped")
+            except BaseException:  # Ctrl-C: the submission must not run on, unwatched
+                _stop(process)
+                raise
         results = Path(out) / "results.json"
         if process.returncode or not results.exists():
-            tail = (stderr or stdout).strip().splitlines()[-1:] or ["no output"]
+            tail = log.read_text(errors="replace").strip().splitlines()[-1:] or ["no output"]
             return _failed(f"grading failed: {tail[0]}")
         tests = json.loads(results.read_text())["tests"]
     return [{"question": t["name"], "score": t["score"], "max_score": t["max_score"], "status": "graded",
@@ -99,19 +115,25 @@ def unanswered(path: Path, edition: Path) -> set[str]:
         return {found.group(1): cell.source.strip() for cell in nbformat.read(notebook, as_version=4).cells
                 if cell.cell_type == "code" and (found := ANSWER_CALL.search(cell.source))}
 
-    handed_out = answer_cells(edition)
-    return {q for q, source in answer_cells(path).items() if handed_out.get(q) == source}
+    try:
+        handed_out = answer_cells(edition)
+        return {q for q, source in answer_cells(path).items() if handed_out.get(q) == source}
+    except Exception:  # a cell without a source, say: otter graded the notebook, the label is only a courtesy
+        return set()
 
 
 def _hidden(path: Path, root: Path) -> bool:
     return any(part.startswith(".") or part == "__MACOSX" for part in path.relative_to(root).parts)
 
 
-def submissions_in(root: Path) -> tuple[list[Path], list[dict]]:
+def submissions_in(root: Path, leave_out: tuple[Path, ...] = ()) -> tuple[list[Path], list[dict]]:
     """The notebooks under `root` to grade, and a row for every other file and every empty student folder (hidden
-    files and folders, .ipynb_checkpoints among them, are left out)."""
+    files and folders, .ipynb_checkpoints among them, are left out, as are `leave_out`: course-grade's own output
+    when it lies inside the submissions)."""
+    ours = [p.resolve() for p in leave_out]
     notebooks, rows = [], []
-    files = sorted(p for p in root.rglob("*") if p.is_file() and not _hidden(p, root))
+    files = sorted(p for p in root.rglob("*") if p.is_file() and not _hidden(p, root)
+                   and not any(p.resolve() == o or o in p.resolve().parents for o in ours))
     for path in files:
         if path.suffix == ".ipynb":
             notebooks.append(path)
@@ -125,8 +147,12 @@ def submissions_in(root: Path) -> tuple[list[Path], list[dict]]:
     return notebooks, rows
 
 
+COPY_MARK = re.compile(r"(-Copy\d+| \(\d+\)| copy)$", re.IGNORECASE)  # Jupyter's, browsers' and file managers'
+
+
 def _newest_first(paths: list[Path]) -> list[Path]:
-    return sorted(paths, key=lambda p: (-p.stat().st_mtime, p.name))
+    """Newest first; among equal times (an unzipped archive) the original before its copies, then by name."""
+    return sorted(paths, key=lambda p: (-p.stat().st_mtime, bool(COPY_MARK.search(p.stem)), p.name))
 
 
 def write_feedback(folder: Path, student: str, lesson: str, notebook: str, rows: list[dict]) -> Path:
@@ -145,12 +171,12 @@ def write_feedback(folder: Path, student: str, lesson: str, notebook: str, rows:
 
 
 def grade(submissions: Path, bundles: dict[str, Path], write=lambda rows: None, feedback: Path | None = None,
-          editions: Path = STUDENT, **options) -> list[dict]:
+          editions: Path = STUDENT, leave_out: tuple[Path, ...] = (), **options) -> list[dict]:
     """Every row of a folder of submissions; `write(rows)` receives each submission's rows as they come, and
     `feedback` (a folder) a report per graded submission. A question whose answer cell is still the one in
     `editions` (the student edition handed out) is marked "unanswered". `options` go to grade_one (profile,
     timeout)."""
-    notebooks, others = submissions_in(submissions)
+    notebooks, others = submissions_in(submissions, leave_out + ((feedback,) if feedback else ()))
     blank = dict.fromkeys(COLUMNS, "")
     everything = [{**blank, **row} for row in others]
     write(everything[:])
@@ -169,13 +195,17 @@ def grade(submissions: Path, bundles: dict[str, Path], write=lambda rows: None, 
         newest, *older = _newest_first(paths)
         graded_name = str(newest.relative_to(submissions))
         rows = [{**blank, "student": student, "notebook": str(p.relative_to(submissions)), "lesson": lesson,
-                 "status": f"not graded: {graded_name} is the student's newest notebook of this lesson"}
+                 "status": f"not graded: {graded_name} is graded instead (the newest notebook of this lesson, "
+                           "or the original among copies of one time)"}
                 for p in older]
         print(f"grading {graded_name} ({lesson}) ...", flush=True)
-        found = grade_one(newest, bundles[lesson], **options)
+        try:
+            found = grade_one(newest, bundles[lesson], **options)
+        except Exception as error:  # one submission's trouble must not stop the class's grading
+            found = _failed(f"grading failed: {type(error).__name__}: {error}")
         blank_answers = unanswered(newest, editions / f"{lesson}.ipynb")
         for row in found:
-            if row["status"] == "graded" and row["question"] in blank_answers:
+            if row["status"] == "graded" and row["question"] in blank_answers and not row["score"]:
                 row["status"] = "unanswered"
         rows += [{**blank, "student": student, "notebook": graded_name, "lesson": lesson, **row} for row in found]
         scored = [r for r in found if r["status"] in SCORED]
@@ -195,8 +225,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="the CSV file to write")
     parser.add_argument("--autograder", type=Path,
                         help=f"folder of NAME.zip bundles (course-assign writes {AUTOGRADER})")
-    parser.add_argument("--profile", choices=("quick", "full"), default=os.environ.get("COURSE_PROFILE") or "quick",
-                        help="the profile the submissions run in (default: quick, or COURSE_PROFILE when set)")
+    parser.add_argument("--profile", choices=("quick", "full"), default="quick",
+                        help="the profile the submissions run in (default: quick)")
     parser.add_argument("--timeout", type=float, default=1800,
                         help="seconds one submission may run before it is stopped and marked (default 1800)")
     parser.add_argument("--feedback", type=Path,
@@ -215,7 +245,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.timeout <= 0:
         print(f"course-grade: --timeout must be a positive number of seconds; got {args.timeout:g}", file=sys.stderr)
         return 2
-    with tempfile.TemporaryDirectory() as tmp, args.out.open("w", newline="") as sheet:
+    partial = args.out.with_name(args.out.name + ".partial")  # --out keeps the last whole sheet until this one is
+    with tempfile.TemporaryDirectory() as tmp, partial.open("w", newline="") as sheet:
         writer = csv.DictWriter(sheet, COLUMNS, extrasaction="ignore")  # otter's report goes to --feedback
         writer.writeheader()
 
@@ -223,18 +254,19 @@ def main(argv: list[str] | None = None) -> int:
             writer.writerows(rows)
             sheet.flush()  # a run stopped part way keeps the rows of the submissions already graded
 
-        folder, editions = args.autograder, STUDENT
-        if folder is None:  # bundles and editions afresh from the masters, as course-assign would write them
-            folder = editions = Path(tmp)
-            for master in masters(NOTEBOOKS):
-                assign(master, folder, folder)
-        bundles = {p.stem: p for p in Path(folder).glob("*.zip")}
         try:
+            folder, editions = args.autograder, STUDENT
+            if folder is None:  # bundles and editions afresh from the masters, as course-assign would write them
+                folder = editions = Path(tmp)
+                for master in masters(NOTEBOOKS):
+                    assign(master, folder, folder)
+            bundles = {p.stem: p for p in Path(folder).glob("*.zip")}
             rows = grade(args.submissions, bundles, write, feedback=args.feedback, editions=editions,
-                         profile=args.profile, timeout=args.timeout)
+                         leave_out=(args.out, partial), profile=args.profile, timeout=args.timeout)
         except KeyboardInterrupt:
-            print(f"interrupted: {args.out} holds the rows of the submissions graded so far", file=sys.stderr)
+            print(f"interrupted: {partial} holds the rows of the submissions graded so far", file=sys.stderr)
             return 130
+    os.replace(partial, args.out)
     graded = sorted({(r["student"], r["lesson"]) for r in rows if r["status"] in SCORED})
     failed = sorted({r["notebook"] for r in rows if r["status"].startswith("grading failed")})
     print(f"wrote {args.out}: {len(rows)} row(s), {len(graded)} submission(s) graded"
