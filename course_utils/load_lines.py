@@ -72,8 +72,5 @@ def one_line(what: str):
         yield
     finally:
         gathered, _gathered = _gathered, None
-        if len(gathered) == 1:
-            desc, entry = gathered[0]
-            print(describe(desc, [entry]))
-        elif gathered:
-            print(describe(what, [entry for _, entry in gathered]))
+        if gathered:  # a single load keeps its own name and line
+            print(describe(gathered[0][0] if len(gathered) == 1 else what, [entry for _, entry in gathered]))

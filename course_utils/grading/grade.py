@@ -155,13 +155,18 @@ def _newest_first(paths: list[Path]) -> list[Path]:
     return sorted(paths, key=lambda p: (-p.stat().st_mtime, bool(COPY_MARK.search(p.stem)), p.name))
 
 
+def _points(rows: list[dict]) -> str:
+    """One submission's total ("5 of 8 points"), or why it has none (its failure's status)."""
+    scored = [r for r in rows if r["status"] in SCORED]
+    if not scored:
+        return rows[0]["status"]
+    return f"{sum(r['score'] for r in scored):g} of {sum(r['max_score'] for r in scored):g} points"
+
+
 def write_feedback(folder: Path, student: str, lesson: str, notebook: str, rows: list[dict]) -> Path:
     """FOLDER/STUDENT/LESSON.txt: each question's score and otter's report of its tests (hidden ones included)."""
-    scored = [r for r in rows if r["status"] in SCORED]
-    lines = [f"{student}, {lesson} ({notebook}): "
-             + (f"{sum(r['score'] for r in scored):g} of {sum(r['max_score'] for r in scored):g} points"
-                if scored else rows[0]["status"]), ""]
-    for row in scored:
+    lines = [f"{student}, {lesson} ({notebook}): {_points(rows)}", ""]
+    for row in (r for r in rows if r["status"] in SCORED):
         lines += [f"{row['question']}: {row['score']:g} of {row['max_score']:g}"
                   + (" (not answered)" if row["status"] == "unanswered" else ""), row.get("output", "").rstrip(), ""]
     path = folder / student / f"{lesson}.txt"
@@ -179,7 +184,7 @@ def grade(submissions: Path, bundles: dict[str, Path], write=lambda rows: None, 
     notebooks, others = submissions_in(submissions, leave_out + ((feedback,) if feedback else ()))
     blank = dict.fromkeys(COLUMNS, "")
     everything = [{**blank, **row} for row in others]
-    write(everything[:])
+    write(everything)
     by_student_lesson = {}
     for path in notebooks:
         base = {**blank, "student": student_of(path, submissions), "notebook": str(path.relative_to(submissions))}
@@ -208,9 +213,7 @@ def grade(submissions: Path, bundles: dict[str, Path], write=lambda rows: None, 
             if row["status"] == "graded" and row["question"] in blank_answers and not row["score"]:
                 row["status"] = "unanswered"
         rows += [{**blank, "student": student, "notebook": graded_name, "lesson": lesson, **row} for row in found]
-        scored = [r for r in found if r["status"] in SCORED]
-        print(f"  {sum(r['score'] for r in scored):g} of {sum(r['max_score'] for r in scored):g} points"
-              if scored else f"  {found[0]['status']}", flush=True)
+        print(f"  {_points(found)}", flush=True)
         if feedback is not None:
             write_feedback(feedback, student, lesson, graded_name, found)
         everything += rows
