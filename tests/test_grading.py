@@ -300,9 +300,9 @@ def test_course_grade_gives_full_partial_zero_and_error_rows(fresh, tmp_path, mo
     assert "not a notebook of this course" in scores[("erin", "")][""]["status"]
 
 
-def lesson_notebook(lesson, kernel="python3"):
+def lesson_notebook(lesson):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
-    nb.metadata.update(course={"lesson": lesson}, kernelspec={"name": kernel, "display_name": kernel})
+    nb.metadata.update(course={"lesson": lesson}, kernelspec={"name": "python3", "display_name": "Python 3"})
     return nb
 
 
