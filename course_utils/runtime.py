@@ -94,6 +94,23 @@ def describe() -> dict:
     return info
 
 
+QUICK_NOTE = "\n".join([
+    "quick profile: seconds of training, far too few for this lesson; the numbers and pictures below show that",
+    "the cells run, not what the lesson teaches. The full profile (the default) trains to the lesson's promises",
+    "and checks them; pretrained=True loads the project's full-profile run and checks them in about this time."])
+
+
+def announce(device: torch.device, pretrained: bool = False) -> None:
+    """A lesson's first line: where it runs and in which profile; in the quick profile, without the shipped run,
+    a second line saying that its figures are not the lesson's (a student would read them as a failed lesson)."""
+    device = torch.device(device)
+    where = torch.cuda.get_device_name(device) if device.type == "cuda" else f"{torch.get_num_threads()} CPU threads"
+    shipped = ", the shipped full-profile run" if pretrained else ""
+    print(f"device {device} ({where}), profile {get_profile()}{shipped}")
+    if is_quick() and not pretrained:
+        print(QUICK_NOTE)
+
+
 def user_cache() -> Path:
     """The per-user folder the course falls back to: $XDG_CACHE_HOME/gan-course (default ~/.cache/gan-course)."""
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "gan-course"

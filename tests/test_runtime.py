@@ -21,6 +21,17 @@ def test_unknown_profile_is_an_error(monkeypatch):
         runtime.get_profile()
 
 
+@pytest.mark.parametrize("profile, pretrained, warned", [("quick", False, True), ("quick", True, False),
+                                                        ("full", False, False)])
+def test_announce_warns_only_where_the_figures_are_not_the_lessons(monkeypatch, capsys, profile, pretrained, warned):
+    monkeypatch.setenv("COURSE_PROFILE", profile)
+    runtime.announce(torch.device("cpu"), pretrained)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(f"device cpu ({torch.get_num_threads()} CPU threads), profile {profile}")
+    assert ("shipped full-profile run" in lines[0]) == pretrained
+    assert lines[1:] == (runtime.QUICK_NOTE.splitlines() if warned else [])
+
+
 def test_device_falls_back_to_cpu(monkeypatch):
     monkeypatch.delenv("COURSE_DEVICE", raising=False)
     monkeypatch.setattr(runtime, "_available", lambda name: name == "cpu")
