@@ -23,24 +23,18 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from tqdm.auto import tqdm
 
 from . import load_lines
 from .checkpoints import CheckpointError, atomic_save, safe_load
 from .data.batches import TensorBatches
 from .pretrained import load_run
-from .runtime import is_quick
+from .progress import progress_bar
 
 FORMAT = "course_utils.train/1"
 
 
 class DivergenceError(RuntimeError):
     """A loss became NaN or infinite; training stopped and the last good checkpoint was kept."""
-
-
-def progress_bar(total: int, desc: str, initial: int = 0):
-    """The course's one progress bar per long job; off in the quick profile to keep CI logs short."""
-    return tqdm(total=total, desc=desc, initial=initial, disable=is_quick(), leave=False, dynamic_ncols=True)
 
 
 @contextmanager

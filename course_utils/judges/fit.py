@@ -11,7 +11,7 @@ import torch.nn as nn
 
 from ..data.augment import random_affine
 from ..data.batches import TensorBatches
-from ..train import progress_bar
+from ..progress import progress_bar
 
 
 def fit(net: nn.Module, images: torch.Tensor, targets: torch.Tensor, loss_fn: Callable, *, epochs: int,

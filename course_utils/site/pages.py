@@ -44,6 +44,8 @@ def publishable(notebook: nbformat.NotebookNode, stem: str) -> nbformat.Notebook
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
                 raise ValueError(f"{stem}: cell {i} ended in {output.get('ename')}: {output.get('evalue')}")
+            if output.get("output_type") == "display_data" and not output.get("data"):
+                continue  # a finished progress bar (course_utils.progress empties its output)
             if WIDGET_VIEW in output.get("data", {}):
                 if not _maybe_panel(output["data"][WIDGET_VIEW], state):
                     continue  # a progress bar of training that ran while the page was made: nothing to show
