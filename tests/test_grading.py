@@ -276,9 +276,10 @@ def test_course_grade_gives_full_partial_zero_and_error_rows(fresh, tmp_path, mo
     (subs / "dave.ipynb").write_text('{"cells": [')
     nbformat.write(nbformat.v4.new_notebook(), subs / "erin.ipynb")
 
-    out, feedback = tmp_path / "scores.csv", tmp_path / "feedback"
+    out, feedback, book = tmp_path / "scores.csv", tmp_path / "feedback", tmp_path / "gradebook.csv"
     result = subprocess.run([sys.executable, "-m", "course_utils.grading.grade", str(subs), "--out", str(out),
-                             "--autograder", str(fresh / "autograder"), "--feedback", str(feedback)],
+                             "--autograder", str(fresh / "autograder"), "--feedback", str(feedback),
+                             "--totals", str(book)],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     scores = {}
@@ -296,6 +297,9 @@ def test_course_grade_gives_full_partial_zero_and_error_rows(fresh, tmp_path, mo
     assert {q: r["status"] for q, r in bob.items()} == {"q1": "unanswered", "q2": "graded", "q3": "unanswered",
                                                         "q4": "unanswered"}
     assert sorted(p.name for p in feedback.iterdir()) == ["alice", "bob"]  # graded submissions only
+    totals = {row["student"]: (row["02_xy_game"], row["points"], row["of"]) for row in csv.DictReader(book.open())}
+    assert totals == {"alice": ("8.0", "8.0", "8.0"), "bob": ("2.0", "2.0", "8.0"), "dave": ("", "0.0", "0.0"),
+                      "erin": ("", "0.0", "0.0")}
     assert "not a valid notebook" in scores[("dave", "")][""]["status"]
     assert "not a notebook of this course" in scores[("erin", "")][""]["status"]
 
@@ -363,6 +367,46 @@ def test_course_grade_runs_submissions_in_the_quick_profile_unless_told(tmp_path
     assert (tmp_path / "s.csv").read_text().startswith("student,notebook,lesson,question")
 
 
+def test_the_gradebook_gives_each_student_points_per_lesson_and_in_all(tmp_path, monkeypatch, capsys):
+    """--totals: a lesson that could not be graded counts 0 of its points and is named; an older copy is not."""
+    subs = tmp_path / "subs"
+    for who in ("alice", "bob", "carol", "dave"):
+        (subs / who).mkdir(parents=True)
+    for who, lesson in (("alice", "02_xy_game"), ("alice", "04_cgan_mnist"), ("bob", "02_xy_game"),
+                        ("carol", "02_xy_game")):
+        nbformat.write(lesson_notebook(lesson), subs / who / f"{lesson}.ipynb")
+    nbformat.write(lesson_notebook("02_xy_game"), subs / "alice" / "02_xy_game-Copy1.ipynb")
+    os.utime(subs / "alice" / "02_xy_game-Copy1.ipynb", (1e9, 1e9))
+    (subs / "dave" / "answers.pdf").write_text("%PDF")
+    scores = {"alice": (3, 2), "bob": (0, 1)}
+
+    def fake_grade_one(path, bundle, **options):
+        student = path.parent.name
+        if student == "carol":
+            return [{"question": "", "score": "", "max_score": "", "status": "grading failed: still running"}]
+        q1, q2 = scores[student] if path.stem == "02_xy_game" else (2, 4)
+        return [{"question": "q1", "score": q1, "max_score": 3, "status": "graded"},
+                {"question": "q2", "score": q2, "max_score": 2 if path.stem == "02_xy_game" else 4,
+                 "status": "graded"}]
+
+    monkeypatch.setattr(grade, "grade_one", fake_grade_one)
+    (tmp_path / "bundles").mkdir()
+    for lesson in ("02_xy_game", "04_cgan_mnist"):
+        (tmp_path / "bundles" / f"{lesson}.zip").write_text("")
+    book = tmp_path / "gradebook.csv"
+    assert grade.main([str(subs), "--out", str(tmp_path / "s.csv"), "--autograder", str(tmp_path / "bundles"),
+                       "--totals", str(book)]) == 0
+    lines = {row["student"]: row for row in csv.DictReader(book.open())}
+    assert list(lines) == ["alice", "bob", "carol", "dave"]
+    assert list(lines["alice"]) == ["student", "02_xy_game", "04_cgan_mnist", "points", "of", "not graded"]
+    got = {who: (row["02_xy_game"], row["04_cgan_mnist"], row["points"], row["of"]) for who, row in lines.items()}
+    assert got == {"alice": ("5.0", "6.0", "11.0", "12.0"), "bob": ("1.0", "", "1.0", "5.0"),
+                   "carol": ("0.0", "", "0.0", "5.0"), "dave": ("", "", "0.0", "0.0")}
+    assert lines["alice"]["not graded"] == "" and "still running" in lines["carol"]["not graded"]
+    assert lines["dave"]["not graded"].startswith("dave/answers.pdf (not a notebook")
+    assert f"{book}: 4 student(s)" in capsys.readouterr().out
+
+
 @pytest.mark.slow
 def test_a_submission_that_hangs_is_stopped_and_marked(fresh, tmp_path):
     nb = nbformat.read(STUDENT / "02_xy_game.ipynb", as_version=4)
@@ -390,6 +434,8 @@ def test_course_grade_refuses_a_missing_folder_and_an_unwritable_out(tmp_path, c
     assert "cannot write --out /proc/x/scores.csv" in err and len(err.strip().splitlines()) == 1
     assert grade.main([str(tmp_path), "--out", str(tmp_path / "s.csv"), "--feedback", "/proc/x"]) == 2
     assert "cannot write --feedback /proc/x" in capsys.readouterr().err
+    assert grade.main([str(tmp_path), "--out", str(tmp_path / "s.csv"), "--totals", "/proc/x/book.csv"]) == 2
+    assert "cannot write --totals /proc/x/book.csv" in capsys.readouterr().err
 
 
 def test_course_assign_refuses_an_unwritable_folder(capsys):

@@ -13,8 +13,9 @@ question ("unanswered" where it scored 0 and its answer cell is still the studen
 a notebook, a notebook that is broken or not one of this course's, an empty student folder, an older second
 notebook of the same lesson (the newest, or the original among copies of one time, is graded), a run that failed
 or ran out of time, one that says so. Rows are written to OUT.partial as each submission is graded, so an
-interrupted run keeps them, and it becomes OUT at the end. --feedback DIR writes each student a report per
-lesson: every question's score and its tests' output.
+interrupted run keeps them, and it becomes OUT at the end. --totals FILE writes the gradebook: one row per student,
+points per lesson and in all. --feedback DIR writes each student a report per lesson: every question's score and
+its tests' output.
 """
 
 from __future__ import annotations
@@ -34,10 +35,10 @@ import nbformat
 
 from ..checkpoints import cannot_write
 from .assign import AUTOGRADER, NOTEBOOKS, STUDENT, assign, masters
+from .totals import SCORED, totals
 
 COLUMNS = ["student", "notebook", "lesson", "question", "score", "max_score", "status"]
 KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}
-SCORED = ("graded", "unanswered")  # the statuses of a question otter scored
 ANSWER_CALL = re.compile(r"""answers\.answered\(\s*["'](\w+)["']""")  # the line that ends a question's answer cell
 
 
@@ -232,6 +233,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="the profile the submissions run in (default: quick)")
     parser.add_argument("--timeout", type=float, default=1800,
                         help="seconds one submission may run before it is stopped and marked (default 1800)")
+    parser.add_argument("--totals", type=Path,
+                        help="a second CSV, the gradebook: one row per student, points per lesson and in all")
     parser.add_argument("--feedback", type=Path,
                         help="folder for a report per student and lesson: each question's score and its tests' "
                              "output, hidden tests included (hand it out after the deadline)")
@@ -239,9 +242,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.submissions.is_dir():
         print(f"course-grade: {args.submissions} is not a folder of submissions", file=sys.stderr)
         return 2
-    for flag, folder in (("--out", args.out.resolve().parent), ("--feedback", args.feedback)):
+    for flag, folder, shown in (("--out", args.out.resolve().parent, args.out),
+                                ("--totals", args.totals and args.totals.resolve().parent, args.totals),
+                                ("--feedback", args.feedback, args.feedback)):
         if folder is not None and (problem := cannot_write(folder)):
-            shown = args.out if flag == "--out" else folder
             print(f"course-grade: cannot write {flag} {shown} ({problem}); choose a folder you can write to",
                   file=sys.stderr)
             return 2
@@ -264,16 +268,24 @@ def main(argv: list[str] | None = None) -> int:
                 for master in masters(NOTEBOOKS):
                     assign(master, folder, folder)
             bundles = {p.stem: p for p in Path(folder).glob("*.zip")}
+            ours = tuple(path for path in (args.out, partial, args.totals) if path is not None)
             rows = grade(args.submissions, bundles, write, feedback=args.feedback, editions=editions,
-                         leave_out=(args.out, partial), profile=args.profile, timeout=args.timeout)
+                         leave_out=ours, profile=args.profile, timeout=args.timeout)
         except KeyboardInterrupt:
             print(f"interrupted: {partial} holds the rows of the submissions graded so far", file=sys.stderr)
             return 130
     os.replace(partial, args.out)
+    if args.totals is not None:
+        columns, lines = totals(rows)
+        with args.totals.open("w", newline="") as gradebook:
+            writer = csv.DictWriter(gradebook, columns)
+            writer.writeheader()
+            writer.writerows(lines)
     graded = sorted({(r["student"], r["lesson"]) for r in rows if r["status"] in SCORED})
     failed = sorted({r["notebook"] for r in rows if r["status"].startswith("grading failed")})
     print(f"wrote {args.out}: {len(rows)} row(s), {len(graded)} submission(s) graded"
-          + (f", {len(failed)} failed: {', '.join(failed)}" if failed else ""))
+          + (f", {len(failed)} failed: {', '.join(failed)}" if failed else "")
+          + (f"; {args.totals}: {len(lines)} student(s)" if args.totals is not None else ""))
     return 0
 
 
