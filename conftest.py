@@ -2,6 +2,7 @@
 start inherit them too."""
 
 import os
+import shutil
 import tempfile
 
 # The tests always run the quick profile; COURSE_DEVICE is left alone so a GPU job can force cuda.
@@ -9,7 +10,11 @@ os.environ["COURSE_PROFILE"] = "quick"
 # Checkpoints of notebook runs go to a fresh folder for the session: no test resumes a run left by an earlier
 # session or by the user, while a run that an earlier test of the session trained (same code, parameters and seed:
 # a benchmark's notebook named on the command line beside its benchmark test, say) is loaded, not trained again.
-os.environ.setdefault("COURSE_RUNS", tempfile.mkdtemp(prefix="course-runs-"))
+# The folder is removed when the session ends (a CI session leaves about 400 MB of checkpoints in it); a COURSE_RUNS
+# the user set is theirs and stays.
+SESSION_RUNS = None if "COURSE_RUNS" in os.environ else tempfile.mkdtemp(prefix="course-runs-")
+if SESSION_RUNS:
+    os.environ["COURSE_RUNS"] = SESSION_RUNS
 
 from benchmarks.__main__ import NOTEBOOK_BENCHMARKS  # noqa: E402 (after the settings its import may read)
 
@@ -18,3 +23,8 @@ from benchmarks.__main__ import NOTEBOOK_BENCHMARKS  # noqa: E402 (after the set
 # the same parameters (about 160 s of CI). nbval executes the others. A notebook named on the command line is still
 # collected: `pytest notebooks/03_mlp_gan_mnist.ipynb` runs it under nbval.
 collect_ignore = [f"notebooks/{stem}.ipynb" for stem in NOTEBOOK_BENCHMARKS.values()]
+
+
+def pytest_unconfigure(config):
+    if SESSION_RUNS:
+        shutil.rmtree(SESSION_RUNS, ignore_errors=True)

@@ -1,3 +1,8 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 import torch
 
@@ -156,3 +161,13 @@ def test_runs_fall_back_to_the_user_cache_when_their_folder_is_read_only(tmp_pat
     assert first.parent == second.parent == tmp_path / "cache" / "gan-course" / "runs"
     said = capsys.readouterr().out
     assert said.count(f"note: {shared} is not writable (Permission denied); training runs go to") == 1
+
+
+def test_a_test_session_removes_the_runs_folder_it_made(tmp_path):
+    """conftest.py gives each test session a fresh COURSE_RUNS; a CI session leaves about 400 MB of checkpoints."""
+    repo = Path(__file__).resolve().parent.parent
+    environment = {k: v for k, v in os.environ.items() if k != "COURSE_RUNS"} | {"TMPDIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_runtime.py",
+                             "-k", "test_profile_quick"], cwd=repo, env=environment, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not list(tmp_path.glob("course-runs-*"))
