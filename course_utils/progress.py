@@ -28,8 +28,12 @@ class _ProgressBar(tqdm):
 
     def close(self):
         super().close()
-        if self._shown is not None and (self.total is None or self.n >= self.total):
-            self._shown.update({}, raw=True)
+        if self._shown is not None:
+            # finished: nothing to keep; stopped short: the saved text shows where (it was the first frame's)
+            if self.total is None or self.n >= self.total:
+                self._shown.update({}, raw=True)
+            else:
+                self._shown.update(self.container)
             self._shown = None
 
 

@@ -95,18 +95,23 @@ def describe() -> dict:
 
 
 QUICK_NOTE = "\n".join([
-    "quick profile: seconds of training, far too few for this lesson; the numbers and pictures below show that",
-    "the cells run, not what the lesson teaches. The full profile (the default) trains to the lesson's promises",
-    "and checks them; pretrained=True loads the project's full-profile run and checks them in about this time."])
+    "quick profile: seconds of training, far too few for this lesson, so the numbers and pictures below only show",
+    "that the cells run, and the lesson's promises are not checked. To see the lesson: run in the full profile",
+    "(the default: unset COURSE_PROFILE), which trains and checks them, or set pretrained = True in the",
+    "parameters cell (papermill: -p pretrained True) to load the project's full-profile run and check them."])
 
 
 def announce(device: torch.device, pretrained: bool = False) -> None:
     """A lesson's first line: where it runs and in which profile; in the quick profile, without the shipped run,
     a second line saying that its figures are not the lesson's (a student would read them as a failed lesson)."""
     device = torch.device(device)
-    where = torch.cuda.get_device_name(device) if device.type == "cuda" else f"{torch.get_num_threads()} CPU threads"
+    where = ""
+    if device.type == "cuda":
+        where = f" ({torch.cuda.get_device_name(device)})"
+    elif device.type == "cpu":
+        where = f" ({torch.get_num_threads()} CPU threads)"
     shipped = ", the shipped full-profile run" if pretrained else ""
-    print(f"device {device} ({where}), profile {get_profile()}{shipped}")
+    print(f"device {device}{where}, profile {get_profile()}{shipped}")
     if is_quick() and not pretrained:
         print(QUICK_NOTE)
 

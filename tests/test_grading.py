@@ -15,6 +15,7 @@ import re
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import nbformat
@@ -298,8 +299,7 @@ def test_course_grade_gives_full_partial_zero_and_error_rows(fresh, tmp_path, mo
                                                         "q4": "unanswered"}
     assert sorted(p.name for p in feedback.iterdir()) == ["alice", "bob"]  # graded submissions only
     totals = {row["student"]: (row["02_xy_game"], row["points"], row["of"]) for row in csv.DictReader(book.open())}
-    assert totals == {"alice": ("8.0", "8.0", "8.0"), "bob": ("2.0", "2.0", "8.0"), "dave": ("", "0.0", "0.0"),
-                      "erin": ("", "0.0", "0.0")}
+    assert totals == {"alice": ("8", "8", "8"), "bob": ("2", "2", "8"), "dave": ("", "0", "0"), "erin": ("", "0", "0")}
     assert "not a valid notebook" in scores[("dave", "")][""]["status"]
     assert "not a notebook of this course" in scores[("erin", "")][""]["status"]
 
@@ -367,44 +367,59 @@ def test_course_grade_runs_submissions_in_the_quick_profile_unless_told(tmp_path
     assert (tmp_path / "s.csv").read_text().startswith("student,notebook,lesson,question")
 
 
+def bundle(path, points):
+    """A stand-in autograder bundle: one otter test file per question, with its points."""
+    with zipfile.ZipFile(path, "w") as archive:
+        for question, value in points.items():
+            archive.writestr(f"tests/{question}.py", f"OK_FORMAT = True\n\ntest = {{'name': '{question}', "
+                                                     f"'points': {value}, 'suites': []}}\n")
+    return path
+
+
 def test_the_gradebook_gives_each_student_points_per_lesson_and_in_all(tmp_path, monkeypatch, capsys):
-    """--totals: a lesson that could not be graded counts 0 of its points and is named; an older copy is not."""
+    """--totals: a lesson that could not be graded counts 0 of its bundle's points (even where nobody's was
+    graded) and is named; an older copy is not."""
     subs = tmp_path / "subs"
-    for who in ("alice", "bob", "carol", "dave"):
+    for who in ("alice", "bob", "carol", "dave", "erin"):
         (subs / who).mkdir(parents=True)
     for who, lesson in (("alice", "02_xy_game"), ("alice", "04_cgan_mnist"), ("bob", "02_xy_game"),
-                        ("carol", "02_xy_game")):
+                        ("carol", "02_xy_game"), ("erin", "06_pix2pix")):
         nbformat.write(lesson_notebook(lesson), subs / who / f"{lesson}.ipynb")
     nbformat.write(lesson_notebook("02_xy_game"), subs / "alice" / "02_xy_game-Copy1.ipynb")
     os.utime(subs / "alice" / "02_xy_game-Copy1.ipynb", (1e9, 1e9))
     (subs / "dave" / "answers.pdf").write_text("%PDF")
-    scores = {"alice": (3, 2), "bob": (0, 1)}
+    scores = {("alice", "02_xy_game"): (3, 2), ("bob", "02_xy_game"): (0, 2 / 3), ("alice", "04_cgan_mnist"): (2, 4)}
 
     def fake_grade_one(path, bundle, **options):
-        student = path.parent.name
-        if student == "carol":
+        if (path.parent.name, path.stem) not in scores:
             return [{"question": "", "score": "", "max_score": "", "status": "grading failed: still running"}]
-        q1, q2 = scores[student] if path.stem == "02_xy_game" else (2, 4)
+        q1, q2 = scores[(path.parent.name, path.stem)]
         return [{"question": "q1", "score": q1, "max_score": 3, "status": "graded"},
                 {"question": "q2", "score": q2, "max_score": 2 if path.stem == "02_xy_game" else 4,
                  "status": "graded"}]
 
     monkeypatch.setattr(grade, "grade_one", fake_grade_one)
-    (tmp_path / "bundles").mkdir()
-    for lesson in ("02_xy_game", "04_cgan_mnist"):
-        (tmp_path / "bundles" / f"{lesson}.zip").write_text("")
+    bundles = tmp_path / "bundles"
+    bundles.mkdir()
+    for lesson, points in (("02_xy_game", {"q1": 3, "q2": 2}), ("04_cgan_mnist", {"q1": 3, "q2": 4}),
+                           ("06_pix2pix", {"q1": 5, "q2": 3})):
+        bundle(bundles / f"{lesson}.zip", points)
     book = tmp_path / "gradebook.csv"
-    assert grade.main([str(subs), "--out", str(tmp_path / "s.csv"), "--autograder", str(tmp_path / "bundles"),
-                       "--totals", str(book)]) == 0
+    args = [str(subs), "--out", str(tmp_path / "s.csv"), "--autograder", str(bundles)]
+    assert grade.main([*args, "--totals", str(book)]) == 0
     lines = {row["student"]: row for row in csv.DictReader(book.open())}
-    assert list(lines) == ["alice", "bob", "carol", "dave"]
-    assert list(lines["alice"]) == ["student", "02_xy_game", "04_cgan_mnist", "points", "of", "not graded"]
-    got = {who: (row["02_xy_game"], row["04_cgan_mnist"], row["points"], row["of"]) for who, row in lines.items()}
-    assert got == {"alice": ("5.0", "6.0", "11.0", "12.0"), "bob": ("1.0", "", "1.0", "5.0"),
-                   "carol": ("0.0", "", "0.0", "5.0"), "dave": ("", "", "0.0", "0.0")}
+    assert list(lines) == ["alice", "bob", "carol", "dave", "erin"]
+    assert list(lines["alice"]) == ["student", "02_xy_game", "04_cgan_mnist", "06_pix2pix", "points", "of",
+                                    "not graded"]
+    got = {who: (row["02_xy_game"], row["04_cgan_mnist"], row["06_pix2pix"], row["points"], row["of"])
+           for who, row in lines.items()}
+    assert got == {"alice": ("5", "6", "", "11", "12"), "bob": ("0.67", "", "", "0.67", "5"),
+                   "carol": ("0", "", "", "0", "5"), "dave": ("", "", "", "0", "0"), "erin": ("", "", "0", "0", "8")}
     assert lines["alice"]["not graded"] == "" and "still running" in lines["carol"]["not graded"]
     assert lines["dave"]["not graded"].startswith("dave/answers.pdf (not a notebook")
-    assert f"{book}: 4 student(s)" in capsys.readouterr().out
+    assert f"{book}: 5 student(s)" in capsys.readouterr().out
+    assert grade.main([*args, "--totals", str(tmp_path / "s.csv")]) == 2
+    assert "--totals and --out name one file" in capsys.readouterr().err
 
 
 @pytest.mark.slow

@@ -166,8 +166,16 @@ def test_runs_fall_back_to_the_user_cache_when_their_folder_is_read_only(tmp_pat
 def test_a_test_session_removes_the_runs_folder_it_made(tmp_path):
     """conftest.py gives each test session a fresh COURSE_RUNS; a CI session leaves about 400 MB of checkpoints."""
     repo = Path(__file__).resolve().parent.parent
-    environment = {k: v for k, v in os.environ.items() if k != "COURSE_RUNS"} | {"TMPDIR": str(tmp_path)}
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_runtime.py",
-                             "-k", "test_profile_quick"], cwd=repo, env=environment, capture_output=True, text=True)
+    seen = tmp_path / "seen.txt"  # a plugin of the inner session writes down its COURSE_RUNS while the session runs
+    (tmp_path / "runs_spy.py").write_text("import os\n\ndef pytest_sessionfinish(session):\n"
+                                         "    open(os.environ['SPY'], 'w').write(os.environ['COURSE_RUNS'])\n")
+    environment = {k: v for k, v in os.environ.items() if k != "COURSE_RUNS"} | {
+        "TMPDIR": str(tmp_path / "tmp"), "SPY": str(seen), "PYTHONPATH": str(tmp_path)}
+    (tmp_path / "tmp").mkdir()
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "runs_spy",
+                             "tests/test_runtime.py", "-k", "test_profile_quick"],
+                            cwd=repo, env=environment, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert not list(tmp_path.glob("course-runs-*"))
+    runs = Path(seen.read_text())
+    assert runs.parent == tmp_path / "tmp" and runs.name.startswith("course-runs-"), runs
+    assert not runs.exists(), "the session's runs folder was left behind"

@@ -35,7 +35,7 @@ import nbformat
 
 from ..checkpoints import cannot_write
 from .assign import AUTOGRADER, NOTEBOOKS, STUDENT, assign, masters
-from .totals import SCORED, totals
+from .totals import SCORED, bundle_points, totals
 
 COLUMNS = ["student", "notebook", "lesson", "question", "score", "max_score", "status"]
 KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -249,6 +249,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"course-grade: cannot write {flag} {shown} ({problem}); choose a folder you can write to",
                   file=sys.stderr)
             return 2
+    if args.totals is not None and args.totals.resolve() == args.out.resolve():
+        print("course-grade: --totals and --out name one file; give the gradebook a name of its own", file=sys.stderr)
+        return 2
     if args.timeout <= 0:
         print(f"course-grade: --timeout must be a positive number of seconds; got {args.timeout:g}", file=sys.stderr)
         return 2
@@ -276,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
             return 130
     os.replace(partial, args.out)
     if args.totals is not None:
-        columns, lines = totals(rows)
+        columns, lines = totals(rows, {lesson: bundle_points(path) for lesson, path in bundles.items()})
         with args.totals.open("w", newline="") as gradebook:
             writer = csv.DictWriter(gradebook, columns)
             writer.writeheader()
