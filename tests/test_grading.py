@@ -357,8 +357,8 @@ def test_course_grade_gives_every_file_a_row_and_grades_the_newest_of_two(tmp_pa
 
 def test_course_grade_runs_submissions_in_the_quick_profile_unless_told(tmp_path, monkeypatch):
     seen = []
-    monkeypatch.setattr(grade, "grade", lambda subs, bundles, write, feedback, editions, leave_out, **options:
-                        seen.append(options) or [])
+    monkeypatch.setattr(grade, "grade", lambda subs, bundles, write, feedback, editions, leave_out, graded_before,
+                        **options: seen.append(options) or [])
     monkeypatch.setenv("COURSE_PROFILE", "full")  # the instructor's shell: the submissions still run quick
     (tmp_path / "bundles").mkdir()
     args = [str(tmp_path), "--out", str(tmp_path / "s.csv"), "--autograder", str(tmp_path / "bundles")]
@@ -420,6 +420,58 @@ def test_the_gradebook_gives_each_student_points_per_lesson_and_in_all(tmp_path,
     assert f"{book}: 5 student(s)" in capsys.readouterr().out
     assert grade.main([*args, "--totals", str(tmp_path / "s.csv")]) == 2
     assert "--totals and --out name one file" in capsys.readouterr().err
+
+
+def test_an_interrupted_grading_goes_on_with_resume_without_grading_again(tmp_path, monkeypatch, capsys):
+    """Ctrl-C during carol's submission: alice's and bob's rows are in OUT.partial; --resume grades carol and bob
+    (whose run had failed) and takes alice's rows as they are."""
+    subs = tmp_path / "subs"
+    for who in ("alice", "bob", "carol"):
+        (subs / who).mkdir(parents=True)
+        nbformat.write(lesson_notebook("02_xy_game"), subs / who / "02_xy_game.ipynb")
+    bundles = tmp_path / "bundles"
+    bundles.mkdir()
+    bundle(bundles / "02_xy_game.zip", {"q1": 3, "q2": 2})
+    graded, stop_at, bob_failed = [], {"carol"}, []
+
+    def fake_grade_one(path, bundle, **options):
+        who = path.parent.name
+        graded.append(who)
+        if who in stop_at:
+            raise KeyboardInterrupt
+        if who == "bob" and not bob_failed:  # his first run fails, his next is graded
+            bob_failed.append(True)
+            return [{"question": "", "score": "", "max_score": "", "status": "grading failed: still running"}]
+        return [{"question": "q1", "score": 1.5, "max_score": 3, "status": "graded"},
+                {"question": "q2", "score": 2, "max_score": 2, "status": "graded"}]
+
+    monkeypatch.setattr(grade, "grade_one", fake_grade_one)
+    out = tmp_path / "scores.csv"
+    args = [str(subs), "--out", str(out), "--autograder", str(bundles), "--totals", str(tmp_path / "book.csv")]
+    assert grade.main(args) == 130 and not out.exists()
+    assert "--resume goes on from there" in capsys.readouterr().err
+    stop_at.clear()
+    graded.clear()
+    assert grade.main([*args, "--resume"]) == 0
+    assert graded == ["bob", "carol"], "alice was graded again, or bob's failed run was not"
+    console = capsys.readouterr().out
+    assert "resuming: 1 submission(s) graded before" in console and "graded before: 3.5 of 5 points" in console
+    rows = [(r["student"], r["question"], float(r["score"]), r["status"]) for r in csv.DictReader(out.open())]
+    assert rows == [(who, q, score, "graded") for who in ("alice", "bob", "carol") for q, score in (("q1", 1.5),
+                                                                                                 ("q2", 2.0))]
+    book = {row["student"]: row["points"] for row in csv.DictReader((tmp_path / "book.csv").open())}
+    assert book == {"alice": "3.5", "bob": "3.5", "carol": "3.5"}
+    graded.clear()
+    stop_at.add("carol")
+    assert grade.main(args) == 130  # stopped again, at carol's
+    later = out.with_name(out.name + ".partial").stat().st_mtime + 60
+    os.utime(subs / "bob" / "02_xy_game.ipynb", (later, later))  # bob hands in again after the interruption
+    os.utime(subs / "alice" / "02_xy_game.ipynb", (1e9, 1e9))
+    stop_at.clear()
+    assert grade.main([*args, "--resume"]) == 0
+    assert graded == ["alice", "bob", "carol", "bob", "carol"], "bob's new notebook was not graded again"
+    assert grade.main([*args, "--resume"]) == 0  # nothing left to resume: every submission is graded afresh
+    assert "nothing to resume" in capsys.readouterr().out and graded[-3:] == ["alice", "bob", "carol"]
 
 
 @pytest.mark.slow

@@ -13,7 +13,8 @@ question ("unanswered" where it scored 0 and its answer cell is still the studen
 a notebook, a notebook that is broken or not one of this course's, an empty student folder, an older second
 notebook of the same lesson (the newest, or the original among copies of one time, is graded), a run that failed
 or ran out of time, one that says so. Rows are written to OUT.partial as each submission is graded, so an
-interrupted run keeps them, and it becomes OUT at the end. --totals FILE writes the gradebook: one row per student,
+interrupted run keeps them, and it becomes OUT at the end (--resume goes on from an interrupted run without grading
+its scored submissions again). --totals FILE writes the gradebook: one row per student,
 points per lesson and in all. --feedback DIR writes each student a report per lesson: every question's score and
 its tests' output.
 """
@@ -177,11 +178,14 @@ def write_feedback(folder: Path, student: str, lesson: str, notebook: str, rows:
 
 
 def grade(submissions: Path, bundles: dict[str, Path], write=lambda rows: None, feedback: Path | None = None,
-          editions: Path = STUDENT, leave_out: tuple[Path, ...] = (), **options) -> list[dict]:
+          editions: Path = STUDENT, leave_out: tuple[Path, ...] = (), graded_before: dict | None = None,
+          **options) -> list[dict]:
     """Every row of a folder of submissions; `write(rows)` receives each submission's rows as they come, and
     `feedback` (a folder) a report per graded submission. A question whose answer cell is still the one in
-    `editions` (the student edition handed out) is marked "unanswered". `options` go to grade_one (profile,
-    timeout)."""
+    `editions` (the student edition handed out) is marked "unanswered". `graded_before` (a notebook's path as
+    the rows give it -> its question rows, from an interrupted run) are taken as they are, not graded again.
+    `options` go to grade_one (profile, timeout)."""
+    graded_before = graded_before or {}
     notebooks, others = submissions_in(submissions, leave_out + ((feedback,) if feedback else ()))
     blank = dict.fromkeys(COLUMNS, "")
     everything = [{**blank, **row} for row in others]
@@ -204,22 +208,46 @@ def grade(submissions: Path, bundles: dict[str, Path], write=lambda rows: None, 
                  "status": f"not graded: {graded_name} is graded instead (the newest notebook of this lesson, "
                            "or the original among copies of one time)"}
                 for p in older]
-        print(f"grading {graded_name} ({lesson}) ...", flush=True)
-        try:
-            found = grade_one(newest, bundles[lesson], **options)
-        except Exception as error:  # one submission's trouble must not stop the class's grading
-            found = _failed(f"grading failed: {type(error).__name__}: {error}")
-        blank_answers = unanswered(newest, editions / f"{lesson}.ipynb")
-        for row in found:
-            if row["status"] == "graded" and row["question"] in blank_answers and not row["score"]:
-                row["status"] = "unanswered"
+        if graded_name in graded_before:  # its rows (and its feedback) are from the interrupted run
+            found = [{k: row[k] for k in ("question", "score", "max_score", "status")}
+                     for row in graded_before[graded_name]]
+            print(f"{graded_name} ({lesson}) graded before: {_points(found)}", flush=True)
+        else:
+            print(f"grading {graded_name} ({lesson}) ...", flush=True)
+            found = _graded(newest, bundles[lesson], editions / f"{lesson}.ipynb", options)
+            print(f"  {_points(found)}", flush=True)
+            if feedback is not None:
+                write_feedback(feedback, student, lesson, graded_name, found)
         rows += [{**blank, "student": student, "notebook": graded_name, "lesson": lesson, **row} for row in found]
-        print(f"  {_points(found)}", flush=True)
-        if feedback is not None:
-            write_feedback(feedback, student, lesson, graded_name, found)
         everything += rows
         write(rows)
     return everything
+
+
+def _graded(path: Path, bundle: Path, edition: Path, options: dict) -> list[dict]:
+    """One submission graded: its question rows, "unanswered" where it scored 0 and its answer cell is the
+    edition's, or one row saying why it could not be graded."""
+    try:
+        found = grade_one(path, bundle, **options)
+    except Exception as error:  # one submission's trouble must not stop the class's grading
+        found = _failed(f"grading failed: {type(error).__name__}: {error}")
+    blank_answers = unanswered(path, edition)
+    for row in found:
+        if row["status"] == "graded" and row["question"] in blank_answers and not row["score"]:
+            row["status"] = "unanswered"
+    return found
+
+
+def graded_in(sheet: Path) -> dict[str, list[dict]]:
+    """The scored rows of a sheet course-grade wrote (an interrupted run's OUT.partial), by notebook; a submission
+    that failed or ran out of time is left out, so that it is graded again."""
+    found = {}
+    with sheet.open(newline="") as rows:
+        for row in csv.DictReader(rows):
+            if row.get("status") in SCORED:
+                row["score"], row["max_score"] = float(row["score"]), float(row["max_score"])
+                found.setdefault(row["notebook"], []).append(row)
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -235,6 +263,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds one submission may run before it is stopped and marked (default 1800)")
     parser.add_argument("--totals", type=Path,
                         help="a second CSV, the gradebook: one row per student, points per lesson and in all")
+    parser.add_argument("--resume", action="store_true",
+                        help="go on from an interrupted run: the submissions its OUT.partial scored (unchanged "
+                             "since) are not graded again")
     parser.add_argument("--feedback", type=Path,
                         help="folder for a report per student and lesson: each question's score and its tests' "
                              "output, hidden tests included (hand it out after the deadline)")
@@ -256,6 +287,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"course-grade: --timeout must be a positive number of seconds; got {args.timeout:g}", file=sys.stderr)
         return 2
     partial = args.out.with_name(args.out.name + ".partial")  # --out keeps the last whole sheet until this one is
+    graded_before = {}
+    if args.resume:
+        if partial.exists():  # a notebook changed since (handed in again) is graded again
+            graded_before = {name: rows for name, rows in graded_in(partial).items()
+                             if (args.submissions / name).is_file()
+                             and (args.submissions / name).stat().st_mtime <= partial.stat().st_mtime}
+        print(f"resuming: {len(graded_before)} submission(s) graded before, in {partial}" if graded_before else
+              f"nothing to resume ({partial} holds no graded submission): grading every submission")
     with tempfile.TemporaryDirectory() as tmp, partial.open("w", newline="") as sheet:
         writer = csv.DictWriter(sheet, COLUMNS, extrasaction="ignore")  # otter's report goes to --feedback
         writer.writeheader()
@@ -273,9 +312,10 @@ def main(argv: list[str] | None = None) -> int:
             bundles = {p.stem: p for p in Path(folder).glob("*.zip")}
             ours = tuple(path for path in (args.out, partial, args.totals) if path is not None)
             rows = grade(args.submissions, bundles, write, feedback=args.feedback, editions=editions,
-                         leave_out=ours, profile=args.profile, timeout=args.timeout)
+                         leave_out=ours, graded_before=graded_before, profile=args.profile, timeout=args.timeout)
         except KeyboardInterrupt:
-            print(f"interrupted: {partial} holds the rows of the submissions graded so far", file=sys.stderr)
+            print(f"interrupted: {partial} holds the rows of the submissions graded so far; the same command with "
+                  "--resume goes on from there", file=sys.stderr)
             return 130
     os.replace(partial, args.out)
     if args.totals is not None:
