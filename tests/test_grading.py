@@ -472,6 +472,13 @@ def test_an_interrupted_grading_goes_on_with_resume_without_grading_again(tmp_pa
     assert graded == ["alice", "bob", "carol", "bob", "carol"], "bob's new notebook was not graded again"
     assert grade.main([*args, "--resume"]) == 0  # nothing left to resume: every submission is graded afresh
     assert "nothing to resume" in capsys.readouterr().out and graded[-3:] == ["alice", "bob", "carol"]
+    partial = out.with_name(out.name + ".partial")  # only carol's was scored; a second Ctrl-C, at alice's, keeps it
+    partial.write_text("".join(line for line in out.read_text().splitlines(keepends=True)
+                               if not line.startswith(("alice,", "bob,"))))
+    os.utime(partial, (later + 60, later + 60))
+    stop_at.add("alice")
+    assert grade.main([*args, "--resume"]) == 130
+    assert [r["student"] for r in csv.DictReader(partial.open())] == ["carol", "carol"]
 
 
 @pytest.mark.slow
