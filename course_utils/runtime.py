@@ -103,7 +103,7 @@ QUICK_NOTE = "\n".join([
 
 def announce(device: torch.device, pretrained: bool = False) -> None:
     """A lesson's first line: where it runs and in which profile; in the quick profile, without the shipped run,
-    a second line saying that its figures are not the lesson's (a student would read them as a failed lesson)."""
+    QUICK_NOTE below it: its figures are not the lesson's (a student would read them as a failed lesson)."""
     device = torch.device(device)
     where = ""
     if device.type == "cuda":
