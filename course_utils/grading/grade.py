@@ -201,12 +201,13 @@ def grade(submissions: Path, bundles: dict[str, Path], write=lambda rows: None, 
             write(everything[-1:])
         else:
             by_student_lesson.setdefault((base["student"], lesson), []).append(path)
-    # what was graded before goes back into the sheet first, so that a second interruption cannot lose it
-    plan = sorted((str(_newest_first(paths)[0].relative_to(submissions)) not in graded_before, student, lesson)
-                  for (student, lesson), paths in by_student_lesson.items())
-    for _, student, lesson in plan:
-        newest, *older = _newest_first(by_student_lesson[(student, lesson)])
+    plan = []
+    for (student, lesson), paths in by_student_lesson.items():
+        newest, *older = _newest_first(paths)
         graded_name = str(newest.relative_to(submissions))
+        plan.append((graded_name not in graded_before, student, lesson, graded_name, newest, older))
+    # what was graded before goes back into the sheet first, so that a second interruption cannot lose it
+    for _, student, lesson, graded_name, newest, older in sorted(plan, key=lambda step: step[:3]):
         rows = [{**blank, "student": student, "notebook": str(p.relative_to(submissions)), "lesson": lesson,
                  "status": f"not graded: {graded_name} is graded instead (the newest notebook of this lesson, "
                            "or the original among copies of one time)"}
