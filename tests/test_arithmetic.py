@@ -35,3 +35,31 @@ def test_flip_and_keep():
     assert figures["kept"] == pytest.approx({"pose": 0.75, "hair": 0.75})
     with pytest.raises(ValueError, match=r"\(N, 3\)"):
         arithmetic.flip_and_keep(before, after[:, :2], 1, 1, NAMES)
+
+
+@pytest.mark.parametrize("share", [0.5, 0.3])
+def test_the_half_space_figures_are_what_sampling_an_ideal_generator_gives(share):
+    g = torch.Generator().manual_seed(1)
+    z = torch.randn(200_000, 8, generator=g)
+    threshold = torch.quantile(z[:, 0], 1 - share)
+    has = z[:, 0] > threshold
+    v = arithmetic.concept_vector(z, has)
+    flipped = ((z[~has] + v)[:, 0] > threshold).float().mean().item()
+    length, flip_share = arithmetic.half_space(share)
+    assert v.norm().item() == pytest.approx(length, abs=0.02)
+    assert flipped == pytest.approx(flip_share, abs=0.01)
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        arithmetic.half_space(1.0)
+
+
+def test_the_linear_readout_tells_a_linear_concept_from_a_curved_one():
+    g = torch.Generator().manual_seed(2)
+    z = torch.randn(5000, 16, generator=g)
+    linear = (z[:, 3] - z[:, 7] > 0.5).long()
+    three_way = torch.stack([z[:, 0], z[:, 1], -z[:, 0] - z[:, 1]], 1).argmax(1)
+    curved = (z[:, 3].abs() > 0.6745).long()  # half the faces, but no hyperplane separates them
+    assert arithmetic.linear_readout(z, linear) > 0.97
+    assert arithmetic.linear_readout(z, three_way) > 0.95
+    assert arithmetic.linear_readout(z, curved) < 0.6
+    with pytest.raises(ValueError, match="labels for"):
+        arithmetic.linear_readout(z, linear[:10])

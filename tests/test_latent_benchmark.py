@@ -38,6 +38,11 @@ def test_the_record_holds_every_table(quick_run):
     assert sure["threshold"] == 0.95 and 0 <= sure["generated"] <= 1 and 0 <= sure["real"] <= 1
     for row in record["arithmetic_by_judge_confidence"].values():
         assert row["neutral faces"] >= 30 and 0 <= row["control: kept (lowest)"] <= 1, row
+    assert list(record["linear_readout"]) == list(faces.ATTRIBUTE_NAMES)
+    for row in record["linear_readout"].values():
+        assert all(0 < share <= 1 for share in row.values()), row
+    ideal = record["arithmetic_half_space_smiling"]
+    assert ideal is None or (ideal["|v|"] > 0 and 0 < ideal["flipped"] < 1), ideal
 
 
 def test_infogan_samples_carry_their_codes_evenly(quick_run):

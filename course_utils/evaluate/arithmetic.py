@@ -3,13 +3,17 @@
 A concept vector is the mean latent of samples that the judge reads as having a concept, minus the mean latent
 of those it reads as not having it. Adding it to a new latent should give the concept to the picture and leave
 everything else as it was: `flip_and_keep` counts both, from the judge's readings before and after.
+`half_space` says what the arithmetic would give if the concept were decided by one direction of z, and
+`linear_readout` measures how far the judged concept is from that: how well a linear function of z predicts it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from statistics import NormalDist
 
 import torch
+import torch.nn.functional as F
 
 
 def concept_vector(z: torch.Tensor, has: torch.Tensor) -> torch.Tensor:
@@ -32,3 +36,49 @@ def flip_and_keep(before: torch.Tensor, after: torch.Tensor, column: int, value:
                          f"{tuple(after.shape)}")
     kept = {name: (after[:, j] == before[:, j]).float().mean().item() for j, name in enumerate(names) if j != column}
     return {"flipped": (after[:, column] == value).float().mean().item(), "kept": kept}
+
+
+def half_space(share: float) -> tuple[float, float]:
+    """The arithmetic on an ideal generator, whose concept is the half-space u . z > t of z ~ N(0, I) (|u| = 1)
+    holding a share `share` of the faces: (|v|, the share of faces without the concept that z + v flips).
+
+    u . z is N(0, 1), so t = Phi^-1(1 - share), and the means of u . z on the two sides are phi(t) / share and
+    -phi(t) / (1 - share); every direction orthogonal to u averages to 0 on both, so v = |v| u with
+    |v| = phi(t) / (share (1 - share)). A face without the concept (u . z < t) has it after the move when
+    u . z > t - |v|.
+    """
+    if not 0 < share < 1:
+        raise ValueError(f"share must be between 0 and 1 (exclusive); got {share}")
+    normal = NormalDist()
+    t = normal.inv_cdf(1 - share)
+    length = normal.pdf(t) / (share * (1 - share))
+    return length, (normal.cdf(t) - normal.cdf(t - length)) / normal.cdf(t)
+
+
+def linear_readout(z: torch.Tensor, labels: torch.Tensor, held_out: float = 0.2, seed: int = 0) -> float:
+    """Held-out accuracy of a linear classifier (softmax regression, fitted by L-BFGS) that reads `labels` (N,)
+    from the latents z (N, Z): near 1 when the labels are regions of z cut by hyperplanes, near the most common
+    label's share when nothing linear in z tells them apart. A random `held_out` share of the rows is kept out
+    of the fit and scored."""
+    z, labels = z.detach().float().cpu(), torch.as_tensor(labels).long().cpu().reshape(-1)
+    if len(labels) != len(z):
+        raise ValueError(f"got {len(labels)} labels for {len(z)} latents")
+    order = torch.randperm(len(z), generator=torch.Generator().manual_seed(seed))
+    n_test = int(round(held_out * len(z)))
+    if not 0 < n_test < len(z):
+        raise ValueError(f"held_out {held_out} leaves no rows to fit or none to score among {len(z)}")
+    test, fit = order[:n_test], order[n_test:]
+    torch.manual_seed(seed)
+    classifier = torch.nn.Linear(z.shape[1], int(labels.max()) + 1)
+    optimizer = torch.optim.LBFGS(classifier.parameters(), max_iter=200, line_search_fn="strong_wolfe")
+
+    def loss():
+        optimizer.zero_grad()
+        # a little weight decay keeps the fit finite where the classes are separable
+        value = F.cross_entropy(classifier(z[fit]), labels[fit]) + 1e-4 * classifier.weight.pow(2).sum()
+        value.backward()
+        return value
+
+    optimizer.step(loss)
+    with torch.no_grad():
+        return (classifier(z[test]).argmax(1) == labels[test]).float().mean().item()
