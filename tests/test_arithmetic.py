@@ -48,6 +48,8 @@ def test_the_half_space_figures_are_what_sampling_an_ideal_generator_gives(share
     length, flip_share = arithmetic.half_space(share)
     assert v.norm().item() == pytest.approx(length, abs=0.02)
     assert flipped == pytest.approx(flip_share, abs=0.01)
+    shorter = ((z[~has] + 0.7 * v)[:, 0] > threshold).float().mean().item()
+    assert arithmetic.half_space(share, length=0.7 * length) == pytest.approx((length, shorter), abs=0.01)
     with pytest.raises(ValueError, match="between 0 and 1"):
         arithmetic.half_space(1.0)
 

@@ -38,21 +38,23 @@ def flip_and_keep(before: torch.Tensor, after: torch.Tensor, column: int, value:
     return {"flipped": (after[:, column] == value).float().mean().item(), "kept": kept}
 
 
-def half_space(share: float) -> tuple[float, float]:
+def half_space(share: float, length: float | None = None) -> tuple[float, float]:
     """The arithmetic on an ideal generator, whose concept is the half-space u . z > t of z ~ N(0, I) (|u| = 1)
-    holding a share `share` of the faces: (|v|, the share of faces without the concept that z + v flips).
+    holding a share `share` of the faces: (|v|, the share of faces without the concept that a step along u flips).
+    The step is the concept vector v itself, or a step of `length` along u when given.
 
     u . z is N(0, 1), so t = Phi^-1(1 - share), and the means of u . z on the two sides are phi(t) / share and
-    -phi(t) / (1 - share); every direction orthogonal to u averages to 0 on both, so v = |v| u with
-    |v| = phi(t) / (share (1 - share)). A face without the concept (u . z < t) has it after the move when
-    u . z > t - |v|.
+    -phi(t) / (1 - share); every direction orthogonal to u is independent of u . z and averages to 0 on both, so
+    v = |v| u with |v| = phi(t) / (share (1 - share)). A face without the concept (u . z < t) has it after a step
+    of length L along u when u . z > t - L.
     """
     if not 0 < share < 1:
         raise ValueError(f"share must be between 0 and 1 (exclusive); got {share}")
     normal = NormalDist()
     t = normal.inv_cdf(1 - share)
-    length = normal.pdf(t) / (share * (1 - share))
-    return length, (normal.cdf(t) - normal.cdf(t - length)) / normal.cdf(t)
+    vector_length = normal.pdf(t) / (share * (1 - share))
+    step = vector_length if length is None else length
+    return vector_length, (normal.cdf(t) - normal.cdf(t - step)) / normal.cdf(t)
 
 
 def linear_readout(z: torch.Tensor, labels: torch.Tensor, held_out: float = 0.2, seed: int = 0) -> float:
@@ -68,8 +70,10 @@ def linear_readout(z: torch.Tensor, labels: torch.Tensor, held_out: float = 0.2,
     if not 0 < n_test < len(z):
         raise ValueError(f"held_out {held_out} leaves no rows to fit or none to score among {len(z)}")
     test, fit = order[:n_test], order[n_test:]
-    torch.manual_seed(seed)
     classifier = torch.nn.Linear(z.shape[1], int(labels.max()) + 1)
+    with torch.no_grad():  # the fit is convex: start from zero, leaving the global random state alone
+        classifier.weight.zero_()
+        classifier.bias.zero_()
     optimizer = torch.optim.LBFGS(classifier.parameters(), max_iter=200, line_search_fn="strong_wolfe")
 
     def loss():
