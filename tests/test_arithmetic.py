@@ -59,7 +59,7 @@ def test_the_linear_readout_tells_a_linear_concept_from_a_curved_one():
     z = torch.randn(5000, 16, generator=g)
     linear = (z[:, 3] - z[:, 7] > 0.5).long()
     three_way = torch.stack([z[:, 0], z[:, 1], -z[:, 0] - z[:, 1]], 1).argmax(1)
-    curved = (z[:, 3].abs() > 0.6745).long()  # half the faces, but no hyperplane separates them
+    curved = (z[:, 3].abs() > 0.6745).long()  # half the points, but no hyperplane separates them
     assert arithmetic.linear_readout(z, linear) > 0.97
     assert arithmetic.linear_readout(z, three_way) > 0.95
     assert arithmetic.linear_readout(z, curved) < 0.6

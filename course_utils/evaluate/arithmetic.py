@@ -59,9 +59,9 @@ def half_space(share: float, length: float | None = None) -> tuple[float, float]
 
 def linear_readout(z: torch.Tensor, labels: torch.Tensor, held_out: float = 0.2, seed: int = 0) -> float:
     """Held-out accuracy of a linear classifier (softmax regression, fitted by L-BFGS) that reads `labels` (N,)
-    from the latents z (N, Z): near 1 when the labels are regions of z cut by hyperplanes, near the most common
-    label's share when nothing linear in z tells them apart. A random `held_out` share of the rows is kept out
-    of the fit and scored."""
+    from the latents z (N, Z): near 1 when hyperplanes split the labels (a half-space, or values in order along one
+    direction), near the most common label's share when nothing linear in z tells them apart. A random `held_out`
+    share of the rows is kept out of the fit and scored."""
     z, labels = z.detach().float().cpu(), torch.as_tensor(labels).long().cpu().reshape(-1)
     if len(labels) != len(z):
         raise ValueError(f"got {len(labels)} labels for {len(z)} latents")
