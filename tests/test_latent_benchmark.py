@@ -43,6 +43,19 @@ def test_the_record_holds_every_table(quick_run):
         assert all(0 < share <= 1 for share in row.values()), row
     ideal = record["arithmetic_half_space_smiling"]
     assert ideal is None or (ideal["|v|"] > 0 and 0 < ideal["flipped"] < 1), ideal
+    # both face readers' shares, per reading, reader and attribute; the second classifier's own smiling arithmetic
+    readers = record["face_readers"]
+    assert list(readers) == ["real faces: sure", "G's test faces: sure", "blurred real faces: read right"]
+    for reading in readers.values():
+        assert list(reading) == ["judge", "second classifier"]
+        for shares in reading.values():
+            assert list(shares) == list(faces.ATTRIBUTE_NAMES) and all(0 <= s <= 1 for s in shares.values()), shares
+    # the shipped second classifier is sure of nearly every real face, whatever the quick run's G drew
+    assert min(readers["real faces: sure"]["second classifier"].values()) > 0.9, readers
+    second = record["arithmetic_second_classifier_smiling"]
+    if second is not None:
+        assert second["test faces without it"] > 0 and second["|v|"] > 0, second
+        assert all(0 <= second[key] <= 1 for key in ("flipped", "kept (lowest)", "control: flipped")), second
 
 
 def test_infogan_samples_carry_their_codes_evenly(quick_run):
