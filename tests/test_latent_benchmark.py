@@ -45,7 +45,8 @@ def test_the_record_holds_every_table(quick_run):
     assert ideal is None or (ideal["|v|"] > 0 and 0 < ideal["flipped"] < 1), ideal
     # both face readers' shares, per reading, reader and attribute; the second classifier's own smiling arithmetic
     readers = record["face_readers"]
-    assert list(readers) == ["real faces: sure", "G's test faces: sure", "blurred real faces: read right"]
+    assert list(readers) == ["real faces: sure", "G's test faces: sure", "real faces: read right",
+                             "blurred real faces: read right"]
     for reading in readers.values():
         assert list(reading) == ["judge", "second classifier"]
         for shares in reading.values():
