@@ -5,8 +5,10 @@ A benchmark of a lesson runs the lesson's notebook: papermill executes it in the
 pointing at DIR, so the notebook writes what its results table shows to DIR/NAME.json and its samples to
 DIR/NAME.samples.npz (course_utils.evaluate.record). The executed notebook is kept as DIR/NAME.ipynb, the
 evidence behind every figure. Its training runs go to a fresh folder (--runs, by default a temporary one),
-so a benchmark always trains and never resumes an older run. With --pretrained it trains nothing: the notebook
-runs with `pretrained=True` and records the figures and samples of the project's own shipped full-profile run,
+so a benchmark always trains and never resumes an older run. A cell that stops with an error (a promise missed by a
+point on another machine's numerics) does not stop the cells after it: what the notebook records is still written,
+with `notebook_errors` naming each stopped cell, and the command exits 1. With --pretrained it trains nothing: the
+notebook runs with `pretrained=True` and records the figures and samples of the project's own shipped full-profile run,
 judged by today's code (minutes instead of the full profile's training; `"pretrained": true` in the record).
 
 Measurements that no notebook makes (`batches`, `judges`) are scripts: benchmarks/NAME.py with
@@ -21,6 +23,7 @@ import importlib
 import json
 import os
 import platform
+import re
 import shutil
 import sys
 import tempfile
@@ -70,6 +73,26 @@ def shipped_mismatch(name: str, parameters: dict) -> str | None:
             + ", ".join(f"{k}={v!r}" for k, v in differ.items()))
 
 
+def stopped_cells(executed: Path) -> list[str]:
+    """'In [N], line L: <that line>: Error: message' for each cell of an executed notebook that ended in an error."""
+    import nbformat
+
+    stopped = []
+    for cell in nbformat.read(executed, as_version=4).cells:
+        for output in cell.get("outputs", []):
+            if output.output_type != "error":
+                continue
+            where = f"In [{cell.execution_count}]"
+            # the traceback's first frame is the cell's own: "Cell In[N], line L" (with the terminal's colour codes)
+            frame = re.search(r"Cell In\[\d+\], line (\d+)", re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(output.traceback)))
+            lines = cell.source.splitlines()
+            if frame and int(frame.group(1)) <= len(lines):
+                where += f", line {frame.group(1)}: {lines[int(frame.group(1)) - 1].strip()}"
+            message = (output.evalue.strip().splitlines() or [""])[0]
+            stopped.append(f"{where}: {output.ename}: {message}"[:400])
+    return stopped
+
+
 def run_notebook(name: str, profile: str, seed: int, out: Path, options: dict, runs: Path | None,
                  use_pretrained: bool = False) -> dict:
     """Execute the benchmark's notebook; returns what it recorded, with `notebook` and its wall seconds."""
@@ -87,15 +110,21 @@ def run_notebook(name: str, profile: str, seed: int, out: Path, options: dict, r
         if problem:
             raise SystemExit(f"python -m benchmarks: {problem}")
         parameters["pretrained"] = True
-    (out / f"{name}.json").unlink(missing_ok=True)  # what is read back was written by this run
+    for old in (f"{name}.json", f"{name}.samples.npz"):  # what is read back was written by this run
+        (out / old).unlink(missing_ok=True)
     run_root = runs or Path(tempfile.mkdtemp(prefix=f"{name}-runs-"))
     environment = {"COURSE_PROFILE": profile, record.ENV: str(out), "COURSE_RUNS": str(run_root)}
     saved = {k: os.environ.get(k) for k in environment}
     os.environ.update(environment)  # the kernel inherits them
     started = time.perf_counter()
+    executed = out / f"{name}.ipynb"
+    stopped = []
     try:
-        papermill.execute_notebook(str(notebook), str(out / f"{name}.ipynb"), parameters=parameters,
-                                   cwd=str(NOTEBOOKS), progress_bar=False, kernel_name="python3")
+        # allow_errors: the cells after a stopped one still run, so a missed promise loses no figure or sample
+        papermill.execute_notebook(str(notebook), str(executed), parameters=parameters, cwd=str(NOTEBOOKS),
+                                   progress_bar=False, kernel_name="python3", allow_errors=True)
+    except papermill.PapermillExecutionError:
+        stopped = stopped_cells(executed)
     finally:
         seconds = time.perf_counter() - started
         for key, value in saved.items():
@@ -107,10 +136,11 @@ def run_notebook(name: str, profile: str, seed: int, out: Path, options: dict, r
             shutil.rmtree(run_root, ignore_errors=True)
     path = out / f"{name}.json"
     if not path.exists():
-        raise RuntimeError(f"{notebook.name} ran but recorded no figures for {name} (it never called "
-                           f"record.figures({name!r}, ...))")
+        why = f"; it stopped at {'; '.join(stopped)}" if stopped else f" (it never calls record.figures({name!r}, ...))"
+        raise RuntimeError(f"{notebook.name} ran but recorded no figures for {name}{why}")
     figures = json.loads(path.read_text())
-    return {"notebook": notebook.stem, **figures, "notebook_seconds": round(seconds, 1)}
+    return {"notebook": notebook.stem, **figures, "notebook_seconds": round(seconds, 1),
+            **({"notebook_errors": stopped} if stopped else {})}
 
 
 def main(argv=None) -> int:
@@ -170,6 +200,11 @@ def main(argv=None) -> int:
         shown = json.dumps(value) if isinstance(value, dict | list) else value
         print(f"{key:<{width}}  {str(shown)[:200]}")
     print(f"wrote {path}")
+    if result.get("notebook_errors"):
+        print(f"python -m benchmarks: {result['notebook']} stopped at {len(result['notebook_errors'])} cell(s), "
+              f"listed as notebook_errors in {path} (the executed notebook {args.out / args.name}.ipynb shows them); "
+              "the figures and samples it recorded are written", file=sys.stderr)
+        return 1
     return 0
 
 
