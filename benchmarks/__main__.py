@@ -23,7 +23,6 @@ import importlib
 import json
 import os
 import platform
-import re
 import shutil
 import sys
 import tempfile
@@ -35,6 +34,7 @@ import torch
 from course_utils import pretrained, runtime
 from course_utils.checkpoints import cannot_write
 from course_utils.evaluate import record
+from course_utils.series import stopped_cells
 
 HERE = Path(__file__).resolve().parent
 NOTEBOOKS = HERE.parent / "notebooks"
@@ -71,26 +71,6 @@ def shipped_mismatch(name: str, parameters: dict) -> str | None:
     return (f"--pretrained loads the shipped run of {name}, trained with "
             + ", ".join(f"{k}={shipped.get(k)!r}" for k in differ) + "; asked for "
             + ", ".join(f"{k}={v!r}" for k, v in differ.items()))
-
-
-def stopped_cells(executed: Path) -> list[str]:
-    """'In [N], line L: <that line>: Error: message' for each cell of an executed notebook that ended in an error."""
-    import nbformat
-
-    stopped = []
-    for cell in nbformat.read(executed, as_version=4).cells:
-        for output in cell.get("outputs", []):
-            if output.output_type != "error":
-                continue
-            where = f"In [{cell.execution_count}]"
-            # the traceback's first frame is the cell's own: "Cell In[N], line L" (with the terminal's colour codes)
-            frame = re.search(r"Cell In\[\d+\], line (\d+)", re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(output.traceback)))
-            lines = cell.source.splitlines()
-            if frame and int(frame.group(1)) <= len(lines):
-                where += f", line {frame.group(1)}: {lines[int(frame.group(1)) - 1].strip()}"
-            message = (output.evalue.strip().splitlines() or [""])[0]
-            stopped.append(f"{where}: {output.ename}: {message}"[:400])
-    return stopped
 
 
 def run_notebook(name: str, profile: str, seed: int, out: Path, options: dict, runs: Path | None,

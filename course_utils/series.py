@@ -4,13 +4,16 @@
     course-run 01 03 --profile quick --out /tmp/series -p seed 1 -p epochs 3
 
 Executed copies go to --out (never inside notebooks/). A -p parameter is passed to each notebook that has
-it. One line per notebook while it runs, a table at the end; the exit status is 1 if any notebook failed.
+it. One line per notebook while it runs, a table at the end (a notebook that stopped: the cell, its line and the
+error, as `stopped_cells` reads them from the executed copy; the benchmarks use it too); the exit status is 1 if
+any notebook failed.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -51,6 +54,27 @@ def select(names: list[str], folder: Path) -> list[Path]:
     return chosen
 
 
+def stopped_cells(executed: Path) -> list[str]:
+    """'In [N], line L: <that line>: Error: message' for each cell of an executed notebook that ended in an error."""
+    import nbformat
+
+    stopped = []
+    for cell in nbformat.read(executed, as_version=4).cells:
+        for output in cell.get("outputs", []):
+            if output.output_type != "error":
+                continue
+            where = f"In [{cell.execution_count}]"
+            # the traceback's first frame is the cell's own: "Cell In[N], line L" (with the terminal's colour codes)
+            frame = re.search(r"Cell In\[\d+\], line (\d+)", re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(output.traceback)))
+            lines = cell.source.splitlines()
+            if frame and int(frame.group(1)) <= len(lines):
+                where += f", line {frame.group(1)}: {lines[int(frame.group(1)) - 1].strip()}"
+            message = output.evalue.strip().splitlines() or [""]
+            more = " ..." if len(message) > 1 else ""  # a table shown by an assert: its first line, and the rest elided
+            stopped.append(f"{where}: {output.ename}: {message[0]}{more}"[:400])
+    return stopped
+
+
 def execute(source: Path, target: Path, parameters: dict, cwd: Path) -> tuple[str, float]:
     """Run one notebook with papermill into `target`: ("ok" or "FAILED: why", wall seconds)."""
     import papermill
@@ -61,7 +85,8 @@ def execute(source: Path, target: Path, parameters: dict, cwd: Path) -> tuple[st
                                    progress_bar=False, kernel_name="python3")
         status = "ok"
     except papermill.PapermillExecutionError as err:
-        status = f"FAILED: {err.ename}: {err.evalue}"[:160]
+        stopped = stopped_cells(target) or [f"{err.ename}: {err.evalue}"]
+        status = f"FAILED: {stopped[0]}"[:240]
     except Exception as err:  # the kernel died, a file was unreadable, ...
         status = f"FAILED: {type(err).__name__}: {err}"[:160]
     return status, time.perf_counter() - started

@@ -45,7 +45,8 @@ def test_a_failing_notebook_fails_the_run_and_the_others_still_run(folder, tmp_p
                         "--notebook-dir", str(folder)])
     text = capsys.readouterr().out
     assert code == 1
-    assert "FAILED: AssertionError: steps is 9" in text
+    # where it stopped: the cell as numbered in the executed copy (after papermill's injected one) and the line
+    assert "FAILED: In [3], line 1: assert steps < 5, f'steps is {steps}': AssertionError: steps is 9" in text
     table = text.split("seconds  status")[1]
     assert "01_fine" in table and "02_broken" in table and "1 ran, 1 failed" in text
 
@@ -68,3 +69,19 @@ def test_an_unwritable_out_folder_is_one_line_and_exit_2(folder, tmp_path, capsy
     assert series.main(["01", "--out", str(blocker / "x"), "--notebook-dir", str(folder)]) == 2
     assert capsys.readouterr().err.strip().splitlines() == [
         f"course-run: cannot write to --out {blocker / 'x'} (Not a directory); choose a folder you can write to"]
+
+
+def test_stopped_cells_name_the_cell_the_line_and_the_first_line_of_the_message(tmp_path):
+    nb = new_notebook()
+    shown = new_code_cell("table = make()\nassert table.ok, table", execution_count=5)
+    # as the kernel sends it: the cell's frame in the terminal's colours, the assert's message a printed table
+    shown.outputs = [nbformat.v4.new_output("error", ename="AssertionError", evalue="   a  b\n0  1  2\n1  3  4",
+                                            traceback=["\x1b[0;31mAssertionError\x1b[0m Traceback",
+                                                       "Cell \x1b[0;32mIn[5], line 2\x1b[0m", "----> 2 assert"])]
+    fine = new_code_cell("x = 1", execution_count=6)
+    bare = new_code_cell("raise KeyboardInterrupt", execution_count=7)
+    bare.outputs = [nbformat.v4.new_output("error", ename="KeyboardInterrupt", evalue="", traceback=[])]
+    nb.cells = [shown, fine, bare]
+    nbformat.write(nb, tmp_path / "run.ipynb")
+    assert series.stopped_cells(tmp_path / "run.ipynb") == [
+        "In [5], line 2: assert table.ok, table: AssertionError: a  b ...", "In [7]: KeyboardInterrupt: "]
