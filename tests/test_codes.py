@@ -48,6 +48,8 @@ def test_merged_names_the_digit_two_code_values_share():
     table[9, 9] = 20
     assert codes.merged(table) == {4: [4, 9]}
     assert codes.merged(np.eye(10, dtype=int)) == {}
+    # a code value never drawn reads as no class (its row of zeros would otherwise "read" class 0)
+    assert codes.merged(np.array([[0, 0, 0], [5, 0, 1], [0, 4, 0]])) == {}
 
 
 def test_sweep_agreement_counts_the_images_read_as_their_sweeps_centre():

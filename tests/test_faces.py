@@ -120,6 +120,19 @@ def test_toggled_changes_exactly_one_column():
     assert t[:, 4].max() < 4
 
 
+def test_identity_ratio_on_a_drawing_whose_distances_are_known():
+    # a "face" is z beside its attributes; the embedding keeps z and one tenth of the attributes, so toggling an
+    # attribute moves a face 0.1 x (the size of the toggle) where changing the person moves it |z - z'|
+    z = torch.tensor([[0.0, 0.0], [3.0, 4.0]])
+    a = torch.tensor([[0, 1], [0, 1]])
+    ratios = face_metrics.identity_ratio(lambda x: x * torch.tensor([1.0, 1.0, 0.1, 0.1]),
+                                         lambda z, a: torch.cat([z, a.float()], 1), z, a, sizes=(2, 2),
+                                         names=("left", "right"))
+    assert ratios == pytest.approx({"left": 0.1 / 5, "right": 0.1 / 5, "mean": 0.1 / 5})
+    with pytest.raises(ValueError, match="at least 2 faces"):
+        face_metrics.identity_ratio(lambda x: x, lambda z, a: z, z[:1], a[:1], sizes=(2, 2), names=("l", "r"))
+
+
 # ---- CelebA, on a small fake folder in torchvision's layout
 
 NAMES = ["5_o_Clock_Shadow", "Eyeglasses", "Male", "Smiling"]

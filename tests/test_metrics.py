@@ -41,13 +41,8 @@ def test_class_histogram_shows_collapse():
 def test_mean_pairwise_distance_excludes_self_pairs():
     x = torch.tensor([[0.0, 0.0], [3.0, 4.0]])
     assert metrics.mean_pairwise_distance(x) == pytest.approx(5.0)
-
-
-def test_diversity_of_a_collapsed_generator_is_zero():
-    real = torch.randn(200, 1, 2, 2)
-    collapsed = real[:1].repeat(200, 1, 1, 1)
-    assert metrics.diversity(FakeJudge(), collapsed, real) == pytest.approx(0.0)
-    assert metrics.diversity(FakeJudge(), real.flip(0), real) == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="at least 2"):
+        metrics.mean_pairwise_distance(x[:1])
 
 
 def test_frechet_distance_of_known_gaussians():

@@ -27,6 +27,9 @@ def test_a_difference_is_called_only_beyond_both_spreads():
     assert seeds.verdict(a, near, "x", "A", "B") == "B is higher than A, beyond the spread"
     assert seeds.verdict(a, overlapping, "x", "A", "B") == "A and B lie within each other's spread"
     assert seeds.verdict(a, seeds.spread([{"x": 9.0}], ["x"]), "x", "A", "B").startswith("one seed")
+    diverged = seeds.spread([{"x": 1.0}, {"x": float("nan")}], ["x"])  # a run whose figure is not a number
+    assert seeds.beyond_spread(diverged, near, "x") is None
+    assert seeds.verdict(diverged, near, "x", "A", "B") == "a run's x is not a number: no difference called"
 
 
 def test_mean_pm_std_shows_each_key_as_one_string():

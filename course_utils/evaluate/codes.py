@@ -40,10 +40,11 @@ def matched_accuracy(codes: torch.Tensor, classes: torch.Tensor, n_codes: int = 
 
 def merged(table: np.ndarray) -> dict[int, list[int]]:
     """{class: [code values]} for each class that is the commonest reading of two or more code values: the
-    failure where two values of the code draw one digit (and some other digit has no value of its own)."""
-    commonest = table.argmax(1)
-    return {int(c): np.flatnonzero(commonest == c).tolist() for c in np.unique(commonest)
-            if (commonest == c).sum() > 1}
+    failure where two values of the code draw one digit (and some other digit has no value of its own). A code
+    value with no samples has no commonest reading and is left out."""
+    sampled = np.flatnonzero(table.sum(1) > 0)
+    commonest = table[sampled].argmax(1)
+    return {int(c): sampled[commonest == c].tolist() for c in np.unique(commonest) if (commonest == c).sum() > 1}
 
 
 def sweep_agreement(classes: torch.Tensor, centre: int) -> float:

@@ -36,6 +36,8 @@ def identity_ratio(embed: Callable[[torch.Tensor], torch.Tensor], draw: Callable
     between draw(z, a) and draw(z', a) for another z' (a different face with the same attributes).
     Returns the ratio per attribute and their mean under 'mean'. Small is good: the identity holds.
     """
+    if len(z) < 2:  # the other person of each face is the next face's z
+        raise ValueError(f"an identity ratio needs at least 2 faces; got {len(z)}")
     g = torch.Generator().manual_seed(seed)
     base = embed(draw(z, attributes))
     other = embed(draw(z.roll(1, 0), attributes))

@@ -25,7 +25,7 @@ def conditional_accuracy(judge: Judge, images: torch.Tensor, labels: torch.Tenso
 
 
 def confusion_matrix(judge: Judge, images: torch.Tensor, labels: torch.Tensor) -> np.ndarray:
-    """Rows: asked label; columns: the judge's verdict; each row sums to 1."""
+    """Rows: asked label; columns: the judge's verdict; each row sums to 1 (a label never asked: a row of zeros)."""
     classes = len(judge.class_names)
     predicted = judge.predict(images).cpu()
     counts = torch.zeros(classes, classes)
@@ -41,18 +41,12 @@ def class_histogram(judge: Judge, images: torch.Tensor) -> np.ndarray:
 
 def mean_pairwise_distance(features: torch.Tensor, max_items: int = 2000) -> float:
     """Average Euclidean distance between distinct items (the first max_items, to bound the cost)."""
+    if len(features) < 2:
+        raise ValueError(f"a mean distance between items needs at least 2 of them; got {len(features)}")
     x = features[:max_items].double()
     d = torch.cdist(x, x)
     n = len(x)
     return (d.sum() / (n * (n - 1))).item()
-
-
-def diversity(judge: Judge, fake: torch.Tensor, real: torch.Tensor) -> float:
-    """Mean pairwise distance of generated images over that of real ones, in judge feature space.
-
-    About 1 means as varied as the data; a collapsed generator scores near 0.
-    """
-    return mean_pairwise_distance(judge.features(fake).cpu()) / mean_pairwise_distance(judge.features(real).cpu())
 
 
 def frechet_distance(features_a: torch.Tensor, features_b: torch.Tensor) -> float:

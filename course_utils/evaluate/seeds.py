@@ -28,8 +28,9 @@ def spread(per_seed: Sequence[Mapping[str, float]], keys: Iterable[str]) -> dict
 
 def beyond_spread(a: Mapping, b: Mapping, key: str) -> bool | None:
     """Whether rows a and b (from `spread`) differ in `key` by more than their two standard deviations together;
-    None when either has a single seed."""
-    if min(a["seeds"], b["seeds"]) < 2:
+    None when either has a single seed, or a figure that is not a number (a run that diverged)."""
+    figures = [row[f"{key} {part}"] for row in (a, b) for part in ("mean", "std")]
+    if min(a["seeds"], b["seeds"]) < 2 or not np.isfinite(figures).all():
         return None
     return abs(a[f"{key} mean"] - b[f"{key} mean"]) > a[f"{key} std"] + b[f"{key} std"]
 
@@ -38,7 +39,9 @@ def verdict(a: Mapping, b: Mapping, key: str, a_name: str, b_name: str) -> str:
     """A sentence's end: which row is higher in `key`, if the seeds can tell."""
     called = beyond_spread(a, b, key)
     if called is None:
-        return "one seed: no spread to call a difference with"
+        if min(a["seeds"], b["seeds"]) < 2:
+            return "one seed: no spread to call a difference with"
+        return f"a run's {key} is not a number: no difference called"
     if not called:
         return f"{a_name} and {b_name} lie within each other's spread"
     higher, lower = (a_name, b_name) if a[f"{key} mean"] > b[f"{key} mean"] else (b_name, a_name)
