@@ -103,8 +103,8 @@ def run_notebook(name: str, profile: str, seed: int, out: Path, options: dict, r
         # allow_errors: the cells after a stopped one still run, so a missed promise loses no figure or sample
         papermill.execute_notebook(str(notebook), str(executed), parameters=parameters, cwd=str(NOTEBOOKS),
                                    progress_bar=False, kernel_name="python3", allow_errors=True)
-    except papermill.PapermillExecutionError:
-        stopped = stopped_cells(executed)
+    except papermill.PapermillExecutionError as error:
+        stopped = stopped_cells(executed, error)
     finally:
         seconds = time.perf_counter() - started
         for key, value in saved.items():

@@ -54,8 +54,9 @@ def select(names: list[str], folder: Path) -> list[Path]:
     return chosen
 
 
-def stopped_cells(executed: Path) -> list[str]:
-    """'In [N], line L: <that line>: Error: message' for each cell of an executed notebook that ended in an error."""
+def stopped_cells(executed: Path, error: Exception | None = None) -> list[str]:
+    """'In [N], line L: <that line>: Error: message' for each cell of an executed notebook that ended in an error;
+    where no cell shows one, papermill's `error` as one line (its ename and evalue)."""
     import nbformat
 
     stopped = []
@@ -64,14 +65,20 @@ def stopped_cells(executed: Path) -> list[str]:
             if output.output_type != "error":
                 continue
             where = f"In [{cell.execution_count}]"
-            # the traceback's first frame is the cell's own: "Cell In[N], line L" (with the terminal's colour codes)
-            frame = re.search(r"Cell In\[\d+\], line (\d+)", re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(output.traceback)))
+            # the cell's own frames read "Cell In[N], line L" (between the terminal's colour codes); a chained
+            # exception shows the earlier one first, with frames of other cells, so the cell's last frame is
+            # where it stopped
+            trace = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(output.traceback))
+            frames = re.findall(rf"Cell In\[{cell.execution_count}\], line (\d+)", trace)
             lines = cell.source.splitlines()
-            if frame and int(frame.group(1)) <= len(lines):
-                where += f", line {frame.group(1)}: {lines[int(frame.group(1)) - 1].strip()}"
-            message = output.evalue.strip().splitlines() or [""]
+            if frames and int(frames[-1]) <= len(lines):
+                where += f", line {frames[-1]}: {lines[int(frames[-1]) - 1].strip()}"
+            message = output.evalue.strip().splitlines()
             more = " ..." if len(message) > 1 else ""  # a table shown by an assert: its first line, and the rest elided
-            stopped.append(f"{where}: {output.ename}: {message[0]}{more}"[:400])
+            said = f"{where}: {output.ename}" + (f": {message[0]}{more}" if message else "")
+            stopped.append(said[:400])
+    if not stopped and error is not None:
+        stopped.append(f"{getattr(error, 'ename', type(error).__name__)}: {getattr(error, 'evalue', error)}"[:400])
     return stopped
 
 
@@ -85,8 +92,7 @@ def execute(source: Path, target: Path, parameters: dict, cwd: Path) -> tuple[st
                                    progress_bar=False, kernel_name="python3")
         status = "ok"
     except papermill.PapermillExecutionError as err:
-        stopped = stopped_cells(target) or [f"{err.ename}: {err.evalue}"]
-        status = f"FAILED: {stopped[0]}"[:240]
+        status = f"FAILED: {stopped_cells(target, err)[0]}"[:240]
     except Exception as err:  # the kernel died, a file was unreadable, ...
         status = f"FAILED: {type(err).__name__}: {err}"[:160]
     return status, time.perf_counter() - started

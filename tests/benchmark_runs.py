@@ -21,9 +21,10 @@ def quick_run(name: str, out: Path, **options: str) -> tuple[dict, nbformat.Note
     """`python -m benchmarks NAME --profile quick [--OPTION VALUE ...]` into `out`: the record, and the executed
     notebook, checked to be the benchmark's notebook run with the seed injected by papermill."""
     flags = [text for option, value in options.items() for text in (f"--{option}", value)]
-    assert bench.main([name, "--profile", "quick", "--seed", str(SEED), "--out", str(out),
-                       "--runs", os.environ["COURSE_RUNS"], *flags]) == 0
+    code = bench.main([name, "--profile", "quick", "--seed", str(SEED), "--out", str(out),
+                       "--runs", os.environ["COURSE_RUNS"], *flags])
     record = json.loads((out / f"{name}.json").read_text())
+    assert code == 0, record.get("notebook_errors")  # where the notebook stopped
     executed = nbformat.read(out / f"{name}.ipynb", as_version=4)
     injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert injected and f"seed = {SEED}" in injected[0].source

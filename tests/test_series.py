@@ -81,7 +81,20 @@ def test_stopped_cells_name_the_cell_the_line_and_the_first_line_of_the_message(
     fine = new_code_cell("x = 1", execution_count=6)
     bare = new_code_cell("raise KeyboardInterrupt", execution_count=7)
     bare.outputs = [nbformat.v4.new_output("error", ename="KeyboardInterrupt", evalue="", traceback=[])]
-    nb.cells = [shown, fine, bare]
+    # a chained exception: the KeyError's frames first (this cell's line 2, then line 3 of a function of cell 3),
+    # then the ValueError raised while handling it, at this cell's line 4
+    chained = new_code_cell("try:\n    lookup({})\nexcept KeyError:\n    raise ValueError('no x')", execution_count=8)
+    chained.outputs = [nbformat.v4.new_output("error", ename="ValueError", evalue="no x", traceback=[
+        "KeyError Traceback", "Cell In[8], line 2", "Cell In[3], line 3, in lookup(d)",
+        "During handling of the above exception, another exception occurred:", "Cell In[8], line 4"])]
+    nb.cells = [shown, fine, bare, chained]
     nbformat.write(nb, tmp_path / "run.ipynb")
     assert series.stopped_cells(tmp_path / "run.ipynb") == [
-        "In [5], line 2: assert table.ok, table: AssertionError: a  b ...", "In [7]: KeyboardInterrupt: "]
+        "In [5], line 2: assert table.ok, table: AssertionError: a  b ...", "In [7]: KeyboardInterrupt",
+        "In [8], line 4: raise ValueError('no x'): ValueError: no x"]
+    # no cell shows an error: papermill's own account of it
+    nb.cells = [fine]
+    nbformat.write(nb, tmp_path / "run.ipynb")
+    assert series.stopped_cells(tmp_path / "run.ipynb") == []
+    assert series.stopped_cells(tmp_path / "run.ipynb", RuntimeError("the kernel died")) == [
+        "RuntimeError: the kernel died"]
