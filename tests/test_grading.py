@@ -220,6 +220,14 @@ def test_a_notebook_run_from_another_folder_checks_against_the_shipped_edition(t
     assert answers._VisibleTests.NOTE not in repr(failed) and "q2 results" in repr(failed)
 
 
+def test_a_notebook_that_never_checks_never_imports_otter():
+    """Every notebook's first cell makes `grader`; otter's import (about 1.5 s) waits for the first check."""
+    script = ("import sys\nfrom course_utils.grading import answers\nchecker = answers.grader('02_xy_game.ipynb')\n"
+              "print('otter' in sys.modules)\nchecker.export\nprint('otter' in sys.modules)")  # otter's own method
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO)
+    assert result.stdout.split() == ["False", "True"], result.stdout + result.stderr
+
+
 def run_check(checker, question, variables):
     # check() reads its caller's globals, as a notebook cell's grader.check("q2") does
     space = dict(variables, checker=checker)

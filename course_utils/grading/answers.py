@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import inspect
 import json
 import sys
@@ -64,12 +65,21 @@ class _ColabChecker:
 
 class _VisibleTests:
     """The checker of a student edition, which holds only the visible tests: under a pass it says that the grade
-    also counts hidden tests, so that "passed" is not read as full marks."""
+    also counts hidden tests, so that "passed" is not read as full marks.
+
+    The checker is made by `make_checker` at the first check: importing otter takes about 1.5 s (its notebook
+    schema's format checkers), which every notebook's first cell would pay, and a master never checks."""
 
     NOTE = "These were the visible tests only: when your notebook is graded, hidden tests check more cases."
 
-    def __init__(self, checker):
-        self._checker = checker
+    def __init__(self, make_checker):
+        self._make_checker, self._made = make_checker, None
+
+    @property
+    def _checker(self):
+        if self._made is None:
+            self._made = self._make_checker()
+        return self._made
 
     def check(self, question: str):
         result = self._checker.check(question, inspect.currentframe().f_back.f_globals)  # the notebook's variables
@@ -99,13 +109,18 @@ def grader(notebook: str):
     """The checker behind the student edition's `grader.check("qN")` cells: otter-grader's, reading the
     visible tests stored in this notebook's file (on Colab, in a copy of the file); a stand-in that says how to
     install otter where it is missing."""
-    try:
-        import otter
-    except ImportError:
+    if importlib.util.find_spec("otter") is None:
         return _NoOtter()
     if "google.colab" in sys.modules:
-        return _VisibleTests(_ColabChecker(notebook))
-    return _VisibleTests(otter.Notebook(str(_edition_file(notebook))))
+        return _VisibleTests(lambda: _ColabChecker(notebook))
+    edition = _edition_file(notebook)  # the working folder of the call, not of the first check
+
+    def otter_checker():
+        import otter
+
+        return otter.Notebook(str(edition))
+
+    return _VisibleTests(otter_checker)
 
 
 def _edition_file(notebook: str) -> Path:
