@@ -13,7 +13,8 @@ def write_idx(path, array, compress=False):
     header = bytes([0, 0, codes[array.dtype.type], array.ndim]) + b"".join(struct.pack(">I", d) for d in array.shape)
     data = header + array.astype(array.dtype.newbyteorder(">")).tobytes()
     path.parent.mkdir(parents=True, exist_ok=True)
-    (gzip.open if compress else open)(path, "wb").write(data)
+    with (gzip.open if compress else open)(path, "wb") as f:  # closed here: Python 3.12's gzip buffers its writes
+        f.write(data)
 
 
 def fake_idx_set(folder, n_train=30, n_test=10, compress=False):

@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import labbrowser
 import nbformat
@@ -47,6 +48,18 @@ def test_rewritten_asserts_record_their_numbers_and_pass_or_fail_as_before(tmp_p
     with pytest.raises(AssertionError, match="too big"):
         run_rewritten("y = 3\nassert y < 2, 'too big'\n", log)
     assert records(log)[-1] == {"cell": 7, "line": 2, "source": "y < 2", "held": False, "values": [3.0, 2.0]}
+
+
+def test_asserts_are_tagged_with_the_running_cells_number_under_ipython_8_and_9(tmp_path):
+    """IPython 9 raises `execution_count` before it runs a cell, IPython 8 after; the claims page finds an
+    assert's cell by its number, so the tag must be the running cell's under both (here: cell 5)."""
+    history = SimpleNamespace(input_hist_parsed=["", "a", "b", "c", "d", "x = 1\nassert x < 2"])
+    for execution_count in (5, 6):  # what IPython 8, then IPython 9, holds while cell 5 runs
+        shell = SimpleNamespace(execution_count=execution_count, history_manager=history)
+        tree = claims._Transformer(shell).visit(ast.parse(history.input_hist_parsed[-1]))
+        log = tmp_path / f"claims-{execution_count}.jsonl"
+        exec(compile(tree, "<cell>", "exec"), {claims.HOOK: claims.Recorder(log)})
+        assert [r["cell"] for r in records(log)] == [5], f"tagged wrongly at execution_count {execution_count}"
 
 
 def test_a_chained_comparison_evaluates_each_operand_once_and_stops_where_python_stops(tmp_path):

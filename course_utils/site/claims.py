@@ -96,7 +96,14 @@ class _Transformer(ast.NodeTransformer):
         self.shell = shell
 
     def visit_Module(self, node: ast.Module):
-        return ast.fix_missing_locations(_Rewrite(self.shell.execution_count).visit(node))
+        return ast.fix_missing_locations(_Rewrite(running_cell(self.shell)).visit(node))
+
+
+def running_cell(shell) -> int:
+    """The execution count of the cell being run. Not `shell.execution_count`: IPython 8 counts a cell after
+    running it, IPython 9 before (it then holds the next cell's number). In both, the cell enters the history
+    before its AST is transformed, as its last entry (after a blank entry 0)."""
+    return len(shell.history_manager.input_hist_parsed) - 1
 
 
 def watch(path: str | Path) -> None:
