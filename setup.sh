@@ -9,6 +9,14 @@ extra="${1:-lab}"
 case "$extra" in lab|test|site) ;; *) echo "usage: bash setup.sh lab|test|site" >&2; exit 2 ;; esac
 cd "$(dirname "$0")"
 
+# Python 3.11 or newer: the site's Sphinx theme (sphinx-book-theme 1.4.0) needs it, and the series is tested on
+# 3.11 and 3.12 (3.10 reached its end of life in October 2026). Say so now, not in a page of pip's messages.
+if ! python -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+  echo "setup.sh needs Python 3.11 or newer; this is $(python -V 2>&1). Make a virtual environment with a newer" \
+       "Python (python3.12 -m venv .venv, say), activate it and run setup.sh again" >&2
+  exit 2
+fi
+
 # Fashion-MNIST, all 70,000 images, from Debian's archive (no download at run time afterwards).
 if [ ! -d /usr/share/datasets/fashion-mnist ] && command -v apt-get >/dev/null; then
   if [ "$(id -u)" -eq 0 ]; then as_root=(); elif command -v sudo >/dev/null; then as_root=(sudo); else as_root=(false); fi

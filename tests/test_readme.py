@@ -1,6 +1,8 @@
 """The README is the front door: its commands, notebook table and Colab links must match the repository."""
 
+import os
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -58,3 +60,15 @@ def test_the_conda_environment_has_what_pip_installs():
               if line.strip().startswith("- ") and not line.strip().startswith(("- pip:", "- -e", "- python"))}
     listed = {"torch" if n == "pytorch" else n for n in listed} - {"pip"}
     assert wanted == listed, f"pip only: {sorted(wanted - listed)}; conda only: {sorted(listed - wanted)}"
+
+
+def test_setup_refuses_python_3_10_in_one_line(tmp_path):
+    """On 3.10 pip would refuse the package (requires-python) after a page of messages; setup.sh says why first."""
+    python = tmp_path / "python"  # answers as Python 3.10 would: its version, and "older than 3.11"
+    python.write_text('#!/bin/sh\nif [ "$1" = "-V" ]; then echo "Python 3.10.13"; exit 0; fi\nexit 1\n')
+    python.chmod(0o755)
+    env = {**os.environ, "PATH": f"{tmp_path}:{os.environ['PATH']}"}
+    for extra in ("lab", "test", "site"):
+        done = subprocess.run(["bash", str(REPO / "setup.sh"), extra], capture_output=True, text=True, env=env)
+        assert done.returncode == 2 and done.stdout == "", done.stdout + done.stderr
+        assert done.stderr.startswith("setup.sh needs Python 3.11 or newer; this is Python 3.10.13."), done.stderr
