@@ -26,9 +26,14 @@ REPO = Path(__file__).resolve().parent.parent
 
 # ------------------------------------------------------------------------------------------- the recorder
 
-def run_rewritten(code: str, record: Path, cell: int = 7) -> dict:
-    """Execute `code` with its asserts rewritten as the kernel's would be; returns its namespace."""
-    tree = ast.fix_missing_locations(claims._Rewrite(cell).visit(ast.parse(code)))
+def run_rewritten(code: str, record: Path, cell: int = 7, execution_count: int | None = None) -> dict:
+    """Execute `code` with its asserts rewritten as the kernel's transformer rewrites them while it runs as cell
+    `cell` (the history then ends with it; `execution_count`, the shell's counter meanwhile, is `cell` unless
+    given); returns its namespace."""
+    history = SimpleNamespace(input_hist_parsed=[""] * cell + [code])
+    shell = SimpleNamespace(execution_count=cell if execution_count is None else execution_count,
+                            history_manager=history)
+    tree = claims._Transformer(shell).visit(ast.parse(code))
     namespace = {claims.HOOK: claims.Recorder(record)}
     exec(compile(tree, "<cell>", "exec"), namespace)
     return namespace
@@ -53,12 +58,9 @@ def test_rewritten_asserts_record_their_numbers_and_pass_or_fail_as_before(tmp_p
 def test_asserts_are_tagged_with_the_running_cells_number_under_ipython_8_and_9(tmp_path):
     """IPython 9 raises `execution_count` before it runs a cell, IPython 8 after; the claims page finds an
     assert's cell by its number, so the tag must be the running cell's under both (here: cell 5)."""
-    history = SimpleNamespace(input_hist_parsed=["", "a", "b", "c", "d", "x = 1\nassert x < 2"])
     for execution_count in (5, 6):  # what IPython 8, then IPython 9, holds while cell 5 runs
-        shell = SimpleNamespace(execution_count=execution_count, history_manager=history)
-        tree = claims._Transformer(shell).visit(ast.parse(history.input_hist_parsed[-1]))
         log = tmp_path / f"claims-{execution_count}.jsonl"
-        exec(compile(tree, "<cell>", "exec"), {claims.HOOK: claims.Recorder(log)})
+        run_rewritten("x = 1\nassert x < 2", log, cell=5, execution_count=execution_count)
         assert [r["cell"] for r in records(log)] == [5], f"tagged wrongly at execution_count {execution_count}"
 
 
