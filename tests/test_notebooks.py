@@ -19,6 +19,7 @@ from labbrowser import panel_calls
 from notebook_outputs import loaded_shipped_weights, printed_text, warnings_in
 
 from benchmarks.__main__ import NOTEBOOK_BENCHMARKS
+from course_utils import promises
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -110,13 +111,22 @@ def run_papermill(path, tmp_path, **parameters):
 UNBENCHMARKED = [p for p in NOTEBOOKS if p.stem not in NOTEBOOK_BENCHMARKS.values()]
 
 
+# 02 also at a budget some of its text's claims fail at: a run at its own settings says so and goes on to the end
+BEYOND_THE_TEXT = {"02_xy_game": {"max_steps": 1000}}
+
+
 @pytest.mark.parametrize("path", UNBENCHMARKED, ids=[p.stem for p in UNBENCHMARKED])
 def test_papermill_quick_with_a_parameter_overridden(path, tmp_path):
-    nb = run_papermill(path, tmp_path, seed=3)
-    warnings = warnings_in(printed_text(nb))
+    mine = BEYOND_THE_TEXT.get(path.stem, {})
+    nb = run_papermill(path, tmp_path, seed=3, **mine)
+    printed = printed_text(nb)
+    warnings = warnings_in(printed)
     assert not warnings, warnings
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert injected and "seed = 3" in injected[0].source
+    for name, value in mine.items():
+        assert f"your settings: {name} {value!r} (the text's: " in printed
+    assert (promises.NOT_HELD in printed) == bool(mine), printed  # (a seed is the text's setting too)
 
 
 def test_bad_parameter_is_refused_with_a_clear_message(tmp_path):

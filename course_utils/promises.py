@@ -1,0 +1,127 @@
+"""The text's promises: an assert stops the notebook at the settings the text describes, and warns at others.
+
+A notebook's asserts guard the sentences of its text, and the text describes a run at the profile's default
+parameters (or the shipped run that `pretrained = True` loads). A student who changes a parameter to explore
+runs another experiment, where a claim can rightly fail; stopping at it would hide the rest of the lesson.
+`enforce(notebook, globals())`, called once after the parameter checks, compares the parameters with the
+notebook's defaults for the current profile (PARAMETERS, read from the masters' parameters cells by
+`python -m course_utils.promises`). The seed is left out (every seed is promised the same); a pretrained run
+always keeps its asserts. Where a parameter differs, every later cell's asserts are rewritten so that a
+failed one prints what did not hold and the notebook goes on. COURSE_CLAIMS=strict keeps every assert an
+assert whatever the settings (the benchmarks set it: their records name the cells that stopped);
+COURSE_CLAIMS=warn softens them whatever the settings (an exploration that edits the code, not a parameter).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import sys
+from pathlib import Path
+
+from . import runtime
+
+PARAMETERS = Path(__file__).with_name("parameters.json")  # notebook -> parameter -> {"quick": v, "full": v}
+HOOK = "__course_claim_not_held__"  # the name the rewritten asserts call in the kernel's namespace
+UNCHECKED = ("seed", "pretrained")
+SHOWN = 200  # characters of an assert's source in its warning
+NOT_HELD = "not so at your settings: "  # how a softened assert's line starts (course-run counts them)
+MODES = ("", "strict", "warn")  # COURSE_CLAIMS: by the settings (unset), always stop, always warn
+
+
+def defaults_of(source: str) -> dict[str, dict]:
+    """Each parameter's default per profile, from a parameters cell's source (`name: type = value  # help`,
+    where value is a literal or `quick_value if QUICK else full_value`)."""
+    found = {}
+    for line in ast.parse(source).body:
+        if not isinstance(line, ast.AnnAssign) or not isinstance(line.target, ast.Name):
+            continue
+        value = line.value
+        if isinstance(value, ast.IfExp) and isinstance(value.test, ast.Name) and value.test.id == "QUICK":
+            quick, full = ast.literal_eval(value.body), ast.literal_eval(value.orelse)
+        else:
+            quick = full = ast.literal_eval(value)
+        found[line.target.id] = {"quick": quick, "full": full}
+    return found
+
+
+def read_notebooks(folder: Path) -> dict[str, dict]:
+    """defaults_of the tagged parameters cell of every numbered notebook in `folder`."""
+    import nbformat
+
+    found = {}
+    for path in sorted(Path(folder).glob("[0-9][0-9]_*.ipynb")):
+        cells = [c for c in nbformat.read(path, as_version=4).cells if "parameters" in c.metadata.get("tags", [])]
+        if cells:
+            found[path.stem] = defaults_of(cells[0].source)
+    return found
+
+
+def changed(notebook: str, given: dict, profile: str, table: dict | None = None) -> dict:
+    """name -> (given value, the text's value) for each parameter of `notebook` that differs from its default in
+    `profile`, the seed aside."""
+    table = json.loads(PARAMETERS.read_text()) if table is None else table
+    if notebook not in table:
+        raise KeyError(f"{notebook} has no recorded parameters; run python -m course_utils.promises")
+    return {name: (given.get(name), value[profile]) for name, value in table[notebook].items()
+            if name not in UNCHECKED and given.get(name) != value[profile]}
+
+
+class _Soften(ast.NodeTransformer):
+    """`assert test, message` -> `if not test: HOOK(source, message)`: the message is still built only on a
+    failure, as Python does."""
+
+    def visit_Assert(self, node: ast.Assert) -> ast.If:
+        source = ast.Constant(ast.unparse(node.test))
+        report = ast.Call(func=ast.Name(HOOK, ast.Load()), args=[source, node.msg or ast.Constant(None)], keywords=[])
+        softened = ast.If(test=ast.UnaryOp(ast.Not(), node.test), body=[ast.Expr(report)], orelse=[])
+        return ast.fix_missing_locations(ast.copy_location(softened, node))
+
+
+def not_held(source: str, message=None) -> None:
+    """What a softened assert does when it fails: one line on stderr (red in Jupyter), and the cell goes on."""
+    shown = source if len(source) <= SHOWN else source[:SHOWN - 3] + "..."
+    said = f": {message}" if message is not None and str(message) else ""
+    print(f"{NOT_HELD}{shown}{said}", file=sys.stderr)
+
+
+def enforce(notebook: str, namespace: dict, shell=None, table: dict | None = None) -> dict:
+    """Keep the asserts of `notebook`'s later cells, or soften them where its parameters (in `namespace`)
+    differ from the text's (`table`: PARAMETERS); says which in one line when it softens. Returns the
+    parameters that differ."""
+    mode = os.environ.get("COURSE_CLAIMS", "").strip().lower()
+    if mode not in MODES:
+        raise ValueError(f"COURSE_CLAIMS={mode!r} is not a mode; use strict or warn, or leave it unset")
+    shell = shell or _shell()
+    differ = {} if namespace.get("pretrained") else changed(notebook, namespace, runtime.get_profile(), table)
+    if shell is not None:  # a rerun of the cell decides afresh
+        shell.ast_transformers[:] = [t for t in shell.ast_transformers if not isinstance(t, _Soften)]
+    if shell is not None and (mode == "warn" or (differ and mode != "strict")):
+        shell.ast_transformers.append(_Soften())
+        shell.user_ns[HOOK] = not_held
+        listed = ", ".join(f"{name} {mine!r} (the text's: {text!r})" for name, (mine, text) in differ.items())
+        why = f"your settings: {listed}. The text describes its own; w" if differ else "COURSE_CLAIMS=warn: w"
+        print(f"{why}here one of its claims does not hold in this run, a line says so and the notebook goes on"
+              + (" (COURSE_CLAIMS=strict stops there instead)." if differ else "."))
+    return differ
+
+
+def _shell():
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    return get_ipython()
+
+
+def main() -> int:
+    """Record the parameters of the masters in notebooks/ (run it after changing a default)."""
+    table = read_notebooks(runtime.REPO_ROOT / "notebooks")
+    PARAMETERS.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
+    print(f"wrote {PARAMETERS}: {len(table)} notebooks")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

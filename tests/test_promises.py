@@ -1,0 +1,97 @@
+"""course_utils.promises: a failed claim stops a run at the text's settings and warns at a student's own."""
+
+import json
+
+import pytest
+from IPython.core.interactiveshell import InteractiveShell
+
+from course_utils import promises
+from course_utils.runtime import REPO_ROOT
+
+TABLE = {"lesson": {"seed": {"quick": 0, "full": 0}, "epochs": {"quick": 1, "full": 30},
+                    "lr": {"quick": 2e-3, "full": 2e-3}, "pretrained": {"quick": False, "full": False}}}
+CLAIM = "measured = 0.89\nassert measured >= 0.90, f'{measured} is short of the bar'\nafter = 'the cell went on'"
+
+
+def test_defaults_are_read_per_profile_from_a_parameters_cell():
+    source = ("seed: int = 0  # the seed\nepochs: int = 1 if QUICK else 30  # passes\n"
+              "name: str = \"all\"  # which\nsize: int = None  # from the data")
+    assert promises.defaults_of(source) == {"seed": {"quick": 0, "full": 0}, "epochs": {"quick": 1, "full": 30},
+                                            "name": {"quick": "all", "full": "all"},
+                                            "size": {"quick": None, "full": None}}
+
+
+def test_the_recorded_parameters_are_the_masters():
+    recorded = json.loads(promises.PARAMETERS.read_text())
+    assert recorded == promises.read_notebooks(REPO_ROOT / "notebooks"), \
+        "a notebook's parameter defaults changed: run python -m course_utils.promises"
+    assert recorded["08_mode_collapse"]["epochs"] == {"quick": 1, "full": 104}
+
+
+def test_changed_leaves_out_the_seed_and_reads_the_profile():
+    given = {"seed": 3, "epochs": 30, "lr": 2e-3, "pretrained": False}
+    assert promises.changed("lesson", given, "full", TABLE) == {}
+    assert promises.changed("lesson", given, "quick", TABLE) == {"epochs": (30, 1)}
+    assert promises.changed("lesson", {**given, "lr": 1e-4}, "full", TABLE) == {"lr": (1e-4, 2e-3)}
+    with pytest.raises(KeyError, match="python -m course_utils.promises"):
+        promises.changed("another", given, "full", TABLE)
+
+
+@pytest.fixture
+def shell(monkeypatch):
+    monkeypatch.setenv("COURSE_PROFILE", "full")
+    monkeypatch.delenv("COURSE_CLAIMS", raising=False)
+    ip = InteractiveShell.instance()
+    before = list(ip.ast_transformers)
+    yield ip
+    ip.ast_transformers[:] = before
+
+
+def run(ip, source):
+    result = ip.run_cell(source)
+    return result.error_in_exec
+
+
+def test_at_the_texts_settings_a_failed_claim_stops_the_cell(shell, capsys):
+    assert promises.enforce("lesson", {"epochs": 30, "lr": 2e-3, "pretrained": False}, shell, TABLE) == {}
+    shell.user_ns.pop("after", None)
+    assert isinstance(run(shell, CLAIM), AssertionError)
+    assert "after" not in shell.user_ns
+
+
+def test_at_other_settings_it_says_what_failed_and_goes_on(shell, capsys):
+    given = {"epochs": 3, "lr": 2e-3, "pretrained": False}
+    assert promises.enforce("lesson", given, shell, TABLE) == {"epochs": (3, 30)}
+    said = capsys.readouterr().out
+    assert "your settings: epochs 3 (the text's: 30)" in said
+    assert run(shell, CLAIM) is None
+    assert shell.user_ns["after"] == "the cell went on"
+    assert "not so at your settings: measured >= 0.9: 0.89 is short of the bar" in capsys.readouterr().err
+    assert run(shell, "def check(x):\n    assert x > 1\n    return 'checked'\nresult = check(0)") is None
+    assert shell.user_ns["result"] == "checked"  # asserts inside functions too
+    assert run(shell, "assert True, 1 / 0") is None  # the message is built only on a failure, as Python does
+    assert capsys.readouterr().err == "not so at your settings: x > 1\n"
+
+
+def test_a_pretrained_run_strict_claims_or_the_defaults_again_keep_every_assert(shell, monkeypatch):
+    mine = {"epochs": 3, "lr": 2e-3, "pretrained": False}
+    assert promises.enforce("lesson", {**mine, "pretrained": True}, shell, TABLE) == {}  # the shipped run's text
+    assert isinstance(run(shell, CLAIM), AssertionError)
+    monkeypatch.setenv("COURSE_CLAIMS", "strict")
+    promises.enforce("lesson", mine, shell, TABLE)
+    assert isinstance(run(shell, CLAIM), AssertionError)
+    monkeypatch.delenv("COURSE_CLAIMS")
+    promises.enforce("lesson", mine, shell, TABLE)
+    assert run(shell, CLAIM) is None
+    promises.enforce("lesson", {**mine, "epochs": 30}, shell, TABLE)  # the cell run again at the defaults
+    assert isinstance(run(shell, CLAIM), AssertionError)
+
+
+def test_warn_softens_at_any_settings_and_a_mistyped_mode_is_refused(shell, monkeypatch, capsys):
+    monkeypatch.setenv("COURSE_CLAIMS", "warn")  # an exploration that edits the code, not a parameter
+    assert promises.enforce("lesson", {"epochs": 30, "lr": 2e-3, "pretrained": True}, shell, TABLE) == {}
+    assert "COURSE_CLAIMS=warn: where one of its claims does not hold" in capsys.readouterr().out
+    assert run(shell, CLAIM) is None
+    monkeypatch.setenv("COURSE_CLAIMS", "loose")
+    with pytest.raises(ValueError, match="COURSE_CLAIMS='loose' is not a mode; use strict or warn"):
+        promises.enforce("lesson", {"epochs": 30}, shell, TABLE)
