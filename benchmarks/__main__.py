@@ -93,7 +93,9 @@ def run_notebook(name: str, profile: str, seed: int, out: Path, options: dict, r
     for old in (f"{name}.json", f"{name}.samples.npz"):  # what is read back was written by this run
         (out / old).unlink(missing_ok=True)
     run_root = runs or Path(tempfile.mkdtemp(prefix=f"{name}-runs-"))
-    environment = {"COURSE_PROFILE": profile, record.ENV: str(out), "COURSE_RUNS": str(run_root)}
+    # COURSE_CLAIMS: a claim that fails stops its cell (named in the record) whatever the options
+    environment = {"COURSE_PROFILE": profile, record.ENV: str(out), "COURSE_RUNS": str(run_root),
+                   "COURSE_CLAIMS": "strict"}
     saved = {k: os.environ.get(k) for k in environment}
     os.environ.update(environment)  # the kernel inherits them
     started = time.perf_counter()

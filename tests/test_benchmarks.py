@@ -201,10 +201,11 @@ def test_dcgan_quick_run_learned_the_hair_colours(dcgan_faces):
     assert record["conditional_accuracy"] > 0.8, record["accuracy_history"]
 
 
-def tiny_lesson(folder: Path, promise: str, recorded: str = "measured") -> None:
+def tiny_lesson(folder: Path, promise: str, recorded: str = "measured", before: tuple = ()) -> None:
     """A two-cell lesson that records a figure (the name `recorded`) and samples after a cell whose promise is
-    `promise`; the name `shown` is bound after the promise."""
+    `promise`; the name `shown` is bound after the promise. `before`: cells run ahead of the promise."""
     cells = [nbformat.v4.new_code_cell("seed = 0  # the seed", metadata={"tags": ["parameters"]}),
+             *(nbformat.v4.new_code_cell(source) for source in before),
              nbformat.v4.new_code_cell(f"measured = 0.89\nassert {promise}, 'short of the bar'\nshown = measured"),
              nbformat.v4.new_code_cell("import torch\nfrom course_utils.evaluate import record\n"
                                        f"record.figures('tiny', {{'measured': {recorded}}})\n"
@@ -236,3 +237,16 @@ def test_a_missed_promise_keeps_what_the_notebook_records(tmp_path, monkeypatch,
                                            r"short of the bar; In \[4\].*NameError: name 'shown' is not defined"):
         bench.main(["tiny", "--profile", "quick", "--out", str(tmp_path)])
     assert not (tmp_path / "tiny.samples.npz").exists()  # the last run's samples are not passed off as this one's
+
+
+def test_a_benchmark_stops_at_a_missed_promise_whatever_its_settings(tmp_path, monkeypatch):
+    """A notebook run at settings other than its text's warns of a failed claim and goes on
+    (course_utils.promises); a benchmark's record must still name the cell, so it keeps every assert."""
+    monkeypatch.setattr(bench, "NOTEBOOKS", tmp_path / "lessons")
+    monkeypatch.setattr(bench, "NOTEBOOK_BENCHMARKS", {"tiny": "tiny"})
+    changed = ("from course_utils import promises\n"
+               "promises.enforce('tiny', {'epochs': 3}, table={'tiny': {'epochs': {'quick': 1, 'full': 1}}})")
+    tiny_lesson(tmp_path / "lessons", "measured >= 0.90", before=(changed,))
+    assert bench.main(["tiny", "--profile", "quick", "--out", str(tmp_path)]) == 1
+    assert json.loads((tmp_path / "tiny.json").read_text())["notebook_errors"] == [
+        "In [4], line 2: assert measured >= 0.90, 'short of the bar': AssertionError: short of the bar"]
