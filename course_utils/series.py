@@ -5,8 +5,9 @@
 
 Executed copies go to --out (never inside notebooks/). A -p parameter is passed to each notebook that has
 it. One line per notebook while it runs, a table at the end (a notebook that stopped: the cell, its line and the
-error, as `stopped_cells` reads them from the executed copy; the benchmarks use it too); the exit status is 1 if
-any notebook failed.
+error, as `stopped_cells` reads them from the executed copy; the benchmarks use it too; a notebook run at
+parameters other than its text's goes on past a claim that fails and says so, and the table counts those); the
+exit status is 1 if any notebook failed.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import time
 from pathlib import Path
 
 from .checkpoints import cannot_write
+from .promises import NOT_HELD
 from .runtime import PROFILES, REPO_ROOT
 
 NOTEBOOKS = REPO_ROOT / "notebooks"
@@ -82,6 +84,16 @@ def stopped_cells(executed: Path, error: Exception | None = None) -> list[str]:
     return stopped
 
 
+def claims_not_held(executed: Path) -> int:
+    """How many of the text's claims an executed notebook says did not hold at its settings: a notebook run with
+    parameters other than its text's warns of those instead of stopping (course_utils.promises)."""
+    import nbformat
+
+    return sum(line.startswith(NOT_HELD) for cell in nbformat.read(executed, as_version=4).cells
+               for output in cell.get("outputs", []) if output.get("name") == "stderr"
+               for line in output.text.splitlines())
+
+
 def execute(source: Path, target: Path, parameters: dict, cwd: Path) -> tuple[str, float]:
     """Run one notebook with papermill into `target`: ("ok" or "FAILED: why", wall seconds)."""
     import papermill
@@ -90,7 +102,8 @@ def execute(source: Path, target: Path, parameters: dict, cwd: Path) -> tuple[st
     try:
         papermill.execute_notebook(str(source), str(target), parameters=parameters, cwd=str(cwd),
                                    progress_bar=False, kernel_name="python3")
-        status = "ok"
+        not_held = claims_not_held(target)
+        status = f"ok ({not_held} of the text's claims not held at these settings)" if not_held else "ok"
     except papermill.PapermillExecutionError as err:
         status = f"FAILED: {stopped_cells(target, err)[0]}"[:240]
     except Exception as err:  # the kernel died, a file was unreadable, ...

@@ -51,6 +51,21 @@ def test_a_failing_notebook_fails_the_run_and_the_others_still_run(folder, tmp_p
     assert "01_fine" in table and "02_broken" in table and "1 ran, 1 failed" in text
 
 
+def test_claims_not_held_at_other_settings_are_counted_and_the_run_goes_on(folder, tmp_path, capsys):
+    table = "{'03_explored': {'steps': {'quick': 1, 'full': 1}}}"
+    make_notebook(folder / "03_explored.ipynb", "from course_utils import promises\n"
+                                                f"promises.enforce('03_explored', globals(), table={table})")
+    nb = nbformat.read(folder / "03_explored.ipynb", as_version=4)
+    nb.cells.append(new_code_cell("assert steps < 5, 'too many steps'\nassert steps < 6\nprint('went on')"))
+    nbformat.write(nb, folder / "03_explored.ipynb")
+    code = series.main(["03", "--profile", "quick", "--out", str(tmp_path / "out"), "-p", "steps", "9",
+                        "--notebook-dir", str(folder)])
+    assert code == 0
+    assert "ok (2 of the text's claims not held at these settings)" in capsys.readouterr().out
+    assert series.main(["03", "--profile", "quick", "--out", str(tmp_path / "out"), "--notebook-dir", str(folder)]) == 0
+    assert "    ok in" in capsys.readouterr().out  # at the text's settings nothing fails here
+
+
 def test_refuses_an_output_folder_inside_notebooks(folder):
     with pytest.raises(SystemExit):
         series.main(["--out", str(folder / "executed"), "--notebook-dir", str(folder)])
