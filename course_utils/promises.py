@@ -100,10 +100,13 @@ def enforce(notebook: str, namespace: dict, shell=None, table: dict | None = Non
     if shell is not None and (mode == "warn" or (differ and mode != "strict")):
         shell.ast_transformers.append(_Soften())
         shell.user_ns[HOOK] = not_held
-        listed = ", ".join(f"{name} {mine!r} (the text's: {text!r})" for name, (mine, text) in differ.items())
-        why = f"your settings: {listed}. The text describes its own; w" if differ else "COURSE_CLAIMS=warn: w"
-        print(f"{why}here one of its claims does not hold in this run, a line says so and the notebook goes on"
-              + (" (COURSE_CLAIMS=strict stops there instead)." if differ else "."))
+        goes_on = "where one of the text's claims does not hold in this run, a line says so and the notebook goes on"
+        if differ:
+            listed = ", ".join(f"{name} {mine!r} (the text's: {text!r})" for name, (mine, text) in differ.items())
+            print(f"your settings: {listed}. The text describes its own; {goes_on} (COURSE_CLAIMS=strict stops "
+                  "there instead).")
+        else:
+            print(f"COURSE_CLAIMS=warn: {goes_on}.")
     return differ
 
 

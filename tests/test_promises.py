@@ -90,7 +90,7 @@ def test_a_pretrained_run_strict_claims_or_the_defaults_again_keep_every_assert(
 def test_warn_softens_at_any_settings_and_a_mistyped_mode_is_refused(shell, monkeypatch, capsys):
     monkeypatch.setenv("COURSE_CLAIMS", "warn")  # an exploration that edits the code, not a parameter
     assert promises.enforce("lesson", {"epochs": 30, "lr": 2e-3, "pretrained": True}, shell, TABLE) == {}
-    assert "COURSE_CLAIMS=warn: where one of its claims does not hold" in capsys.readouterr().out
+    assert "COURSE_CLAIMS=warn: where one of the text's claims does not hold" in capsys.readouterr().out
     assert run(shell, CLAIM) is None
     monkeypatch.setenv("COURSE_CLAIMS", "loose")
     with pytest.raises(ValueError, match="COURSE_CLAIMS='loose' is not a mode; use strict or warn"):
