@@ -18,6 +18,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from ..progress import progress_bar
+
 
 class ConditionalBatchNorm2d(nn.Module):
     """BatchNorm whose scale and shift are computed from the attribute vector (as in BigGAN's class-conditional BN).
@@ -138,11 +140,13 @@ def invert(generator: Generator, images: torch.Tensor, attributes: torch.Tensor,
     for p in generator.parameters():
         p.requires_grad_(False)
     try:
-        for _ in range(steps):
-            loss = (generator(z, a) - target).pow(2).mean((1, 2, 3))
-            opt.zero_grad(set_to_none=True)
-            loss.sum().backward()
-            opt.step()
+        with progress_bar(steps, f"inverting {n} pictures ({restarts} starts each)") as bar:
+            for _ in range(steps):
+                loss = (generator(z, a) - target).pow(2).mean((1, 2, 3))
+                opt.zero_grad(set_to_none=True)
+                loss.sum().backward()
+                opt.step()
+                bar.update()
         with torch.no_grad():
             loss = (generator(z, a) - target).pow(2).mean((1, 2, 3)).view(restarts, n)
     finally:
