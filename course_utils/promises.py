@@ -1,15 +1,19 @@
 """The text's promises: an assert stops the notebook at the settings the text describes, and warns at others.
 
 A notebook's asserts guard the sentences of its text, and the text describes a run at the profile's default
-parameters (or the shipped run that `pretrained = True` loads). A student who changes a parameter to explore
-runs another experiment, where a claim can rightly fail; stopping at it would hide the rest of the lesson.
-`enforce(notebook, globals())`, called once after the parameter checks, compares the parameters with the
-notebook's defaults for the current profile (PARAMETERS, read from the masters' parameters cells by
-`python -m course_utils.promises`). The seed is left out (every seed is promised the same); a pretrained run
-always keeps its asserts. Where a parameter differs, every later cell's asserts are rewritten so that a
-failed one prints what did not hold and the notebook goes on. COURSE_CLAIMS=strict keeps every assert an
-assert whatever the settings (the benchmarks set it: their records name the cells that stopped);
-COURSE_CLAIMS=warn softens them whatever the settings (an exploration that edits the code, not a parameter).
+parameters. A student who changes a parameter to explore runs another experiment, where a claim can rightly
+fail; stopping at it would hide the rest of the lesson. `enforce(notebook, globals())`, called in the
+parameter-check cell before the notebook changes any parameter itself (05 resolves its `None` defaults from the
+dataset, a pretrained run takes the shipped settings), compares the parameters as given with the notebook's
+defaults for the current profile (PARAMETERS, read from the masters' parameters cells by
+`python -m course_utils.promises`; run it after changing a default). The seed, `pretrained` and what only
+changes a display are left out. Where a parameter differs, every later cell's asserts are rewritten so that a
+failed one prints what did not hold and the notebook goes on: `assert test, message` becomes
+`if not test: not_held(source, message)` (so an `except AssertionError` around one no longer sees it).
+COURSE_CLAIMS=strict keeps every assert an assert whatever the settings (the benchmarks and the site build set
+it: their records name the cells that stopped); COURSE_CLAIMS=warn softens them whatever the settings (an
+exploration that edits the code, not a parameter). Outside IPython (a notebook exported to a script) nothing
+is rewritten.
 """
 
 from __future__ import annotations
@@ -23,8 +27,7 @@ from pathlib import Path
 from . import runtime
 
 PARAMETERS = Path(__file__).with_name("parameters.json")  # notebook -> parameter -> {"quick": v, "full": v}
-HOOK = "__course_claim_not_held__"  # the name the rewritten asserts call in the kernel's namespace
-UNCHECKED = ("seed", "pretrained")
+UNCHECKED = ("seed", "pretrained", "per_class", "grid_columns")  # the last two change only how much a figure shows
 SHOWN = 200  # characters of an assert's source in its warning
 NOT_HELD = "not so at your settings: "  # how a softened assert's line starts (course-run counts them)
 MODES = ("", "strict", "warn")  # COURSE_CLAIMS: by the settings (unset), always stop, always warn
@@ -60,7 +63,7 @@ def read_notebooks(folder: Path) -> dict[str, dict]:
 
 def changed(notebook: str, given: dict, profile: str, table: dict | None = None) -> dict:
     """name -> (given value, the text's value) for each parameter of `notebook` that differs from its default in
-    `profile`, the seed aside."""
+    `profile`, those in UNCHECKED aside."""
     table = json.loads(PARAMETERS.read_text()) if table is None else table
     if notebook not in table:
         raise KeyError(f"{notebook} has no recorded parameters; run python -m course_utils.promises")
@@ -68,13 +71,16 @@ def changed(notebook: str, given: dict, profile: str, table: dict | None = None)
             if name not in UNCHECKED and given.get(name) != value[profile]}
 
 
-class _Soften(ast.NodeTransformer):
-    """`assert test, message` -> `if not test: HOOK(source, message)`: the message is still built only on a
-    failure, as Python does."""
+class SoftenAsserts(ast.NodeTransformer):
+    """`assert test, message` -> `if not test: not_held(source, message)`: the message is still built only on a
+    failure, as Python does; the call imports this module itself, so a `%reset` namespace still reaches it."""
 
     def visit_Assert(self, node: ast.Assert) -> ast.If:
-        source = ast.Constant(ast.unparse(node.test))
-        report = ast.Call(func=ast.Name(HOOK, ast.Load()), args=[source, node.msg or ast.Constant(None)], keywords=[])
+        this = ast.Call(func=ast.Name("__import__", ast.Load()),  # __import__(__name__, None, None, ["not_held"])
+                        args=[ast.Constant(__name__), ast.Constant(None), ast.Constant(None),
+                              ast.List([ast.Constant("not_held")], ast.Load())], keywords=[])
+        report = ast.Call(func=ast.Attribute(this, "not_held", ast.Load()),
+                          args=[ast.Constant(ast.unparse(node.test)), node.msg or ast.Constant(None)], keywords=[])
         softened = ast.If(test=ast.UnaryOp(ast.Not(), node.test), body=[ast.Expr(report)], orelse=[])
         return ast.fix_missing_locations(ast.copy_location(softened, node))
 
@@ -88,25 +94,28 @@ def not_held(source: str, message=None) -> None:
 
 def enforce(notebook: str, namespace: dict, shell=None, table: dict | None = None) -> dict:
     """Keep the asserts of `notebook`'s later cells, or soften them where its parameters (in `namespace`)
-    differ from the text's (`table`: PARAMETERS); says which in one line when it softens. Returns the
-    parameters that differ."""
+    differ from the text's (`table`: PARAMETERS); says in one line which differ. Returns those parameters."""
     mode = os.environ.get("COURSE_CLAIMS", "").strip().lower()
     if mode not in MODES:
         raise ValueError(f"COURSE_CLAIMS={mode!r} is not a mode; use strict or warn, or leave it unset")
     shell = shell or _shell()
-    differ = {} if namespace.get("pretrained") else changed(notebook, namespace, runtime.get_profile(), table)
-    if shell is not None:  # a rerun of the cell decides afresh
-        shell.ast_transformers[:] = [t for t in shell.ast_transformers if not isinstance(t, _Soften)]
-    if shell is not None and (mode == "warn" or (differ and mode != "strict")):
-        shell.ast_transformers.append(_Soften())
-        shell.user_ns[HOOK] = not_held
-        goes_on = "where one of the text's claims does not hold in this run, a line says so and the notebook goes on"
-        if differ:
-            listed = ", ".join(f"{name} {mine!r} (the text's: {text!r})" for name, (mine, text) in differ.items())
-            print(f"your settings: {listed}. The text describes its own; {goes_on} (COURSE_CLAIMS=strict stops "
-                  "there instead).")
-        else:
-            print(f"COURSE_CLAIMS=warn: {goes_on}.")
+    differ = changed(notebook, namespace, runtime.get_profile(), table)
+    if shell is not None:  # a rerun of the cell decides afresh (by name: a reloaded module makes a new class)
+        shell.ast_transformers[:] = [t for t in shell.ast_transformers
+                                     if type(t).__name__ != SoftenAsserts.__name__]
+    soften = shell is not None and (mode == "warn" or (differ and mode != "strict"))
+    if soften:
+        shell.ast_transformers.append(SoftenAsserts())
+    goes_on = "where one of the text's claims does not hold in this run, a line says so and the notebook goes on"
+    if differ:
+        listed = ", ".join(f"{name} {mine!r} (the text's: {'chosen by the notebook' if text is None else repr(text)})"
+                           for name, (mine, text) in differ.items())
+        stops = "a claim of the text that fails stops the notebook"
+        stops += " (COURSE_CLAIMS=strict)" if mode == "strict" else ""
+        how = f"{goes_on} (COURSE_CLAIMS=strict stops there instead)" if soften else stops
+        print(f"your settings: {listed}. The text describes a run at its own settings; {how}.")
+    elif soften:
+        print(f"COURSE_CLAIMS=warn: {goes_on}.")
     return differ
 
 
