@@ -88,7 +88,8 @@ def execute(paths: list[Path], work: Path, profile: str) -> list[dict]:
 
     for sub in ("src", "executed", "claims", "runs"):
         (work / sub).mkdir(parents=True, exist_ok=True)
-    os.environ.update({"COURSE_PROFILE": profile, "COURSE_RUNS": str(work / "runs")})  # the kernels inherit them
+    # the kernels inherit them; COURSE_CLAIMS: every claim recorded as it stands, none softened (course_utils.promises)
+    os.environ.update({"COURSE_PROFILE": profile, "COURSE_RUNS": str(work / "runs"), "COURSE_CLAIMS": "strict"})
     os.environ.pop("COURSE_RECORD", None)  # a site build records no benchmark
     results = []
     for i, path in enumerate(paths, 1):
