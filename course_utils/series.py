@@ -6,7 +6,7 @@
 Executed copies go to --out (never inside notebooks/). A -p parameter is passed to each notebook that has
 it. One line per notebook while it runs, a table at the end (a notebook that stopped: the cell, its line and the
 error, as `stopped_cells` reads them from the executed copy; the benchmarks use it too; a notebook run at
-parameters other than its text's goes on past a claim that fails and says so, and the table counts those); the
+parameters other than its text's goes on past a claim that fails and says so, and the table counts them); the
 exit status is 1 if any notebook failed.
 """
 
@@ -85,8 +85,9 @@ def stopped_cells(executed: Path, error: Exception | None = None) -> list[str]:
 
 
 def claims_not_held(executed: Path) -> int:
-    """How many of the text's claims an executed notebook says did not hold at its settings: a notebook run with
-    parameters other than its text's warns of those instead of stopping (course_utils.promises)."""
+    """How many checks of the text's claims an executed notebook says failed at its settings (an assert in a loop
+    once per pass): a notebook run with parameters other than its text's warns of those instead of stopping
+    (course_utils.promises)."""
     import nbformat
 
     return sum(line.startswith(NOT_HELD) for cell in nbformat.read(executed, as_version=4).cells
@@ -103,7 +104,7 @@ def execute(source: Path, target: Path, parameters: dict, cwd: Path) -> tuple[st
         papermill.execute_notebook(str(source), str(target), parameters=parameters, cwd=str(cwd),
                                    progress_bar=False, kernel_name="python3")
         not_held = claims_not_held(target)
-        status = f"ok ({not_held} of the text's claims not held at these settings)" if not_held else "ok"
+        status = f"ok ({not_held} checks of the text's claims failed at these settings)" if not_held else "ok"
     except papermill.PapermillExecutionError as err:
         status = f"FAILED: {stopped_cells(target, err)[0]}"[:240]
     except Exception as err:  # the kernel died, a file was unreadable, ...

@@ -61,7 +61,7 @@ def test_claims_not_held_at_other_settings_are_counted_and_the_run_goes_on(folde
     code = series.main(["03", "--profile", "quick", "--out", str(tmp_path / "out"), "-p", "steps", "9",
                         "--notebook-dir", str(folder)])
     assert code == 0
-    assert "ok (2 of the text's claims not held at these settings)" in capsys.readouterr().out
+    assert "ok (2 checks of the text's claims failed at these settings)" in capsys.readouterr().out
     assert series.main(["03", "--profile", "quick", "--out", str(tmp_path / "out"), "--notebook-dir", str(folder)]) == 0
     assert "    ok in" in capsys.readouterr().out  # at the text's settings nothing fails here
 
