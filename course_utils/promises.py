@@ -33,31 +33,14 @@ NOT_HELD = "not so at your settings: "  # how a softened assert's line starts (c
 MODES = ("", "strict", "warn")  # COURSE_CLAIMS: by the settings (unset), always stop, always warn
 
 
-def defaults_of(source: str) -> dict[str, dict]:
-    """Each parameter's default per profile, from a parameters cell's source (`name: type = value  # help`,
-    where value is a literal or `quick_value if QUICK else full_value`)."""
-    found = {}
-    for line in ast.parse(source).body:
-        if not isinstance(line, ast.AnnAssign) or not isinstance(line.target, ast.Name):
-            continue
-        value = line.value
-        if isinstance(value, ast.IfExp) and isinstance(value.test, ast.Name) and value.test.id == "QUICK":
-            quick, full = ast.literal_eval(value.body), ast.literal_eval(value.orelse)
-        else:
-            quick = full = ast.literal_eval(value)
-        found[line.target.id] = {"quick": quick, "full": full}
-    return found
-
-
 def read_notebooks(folder: Path) -> dict[str, dict]:
-    """defaults_of the tagged parameters cell of every numbered notebook in `folder`."""
-    import nbformat
+    """Each numbered notebook's parameters in `folder`, with their defaults in both profiles."""
+    from .pretrained import notebook_parameters  # (it imports torch: course-run's start does not need it)
 
     found = {}
     for path in sorted(Path(folder).glob("[0-9][0-9]_*.ipynb")):
-        cells = [c for c in nbformat.read(path, as_version=4).cells if "parameters" in c.metadata.get("tags", [])]
-        if cells:
-            found[path.stem] = defaults_of(cells[0].source)
+        quick, full = notebook_parameters(path, quick=True), notebook_parameters(path)
+        found[path.stem] = {name: {"quick": quick[name], "full": full[name]} for name in full}
     return found
 
 
