@@ -15,30 +15,14 @@ from __future__ import annotations
 import ast
 import io
 import json
-import math
-import operator
 import tokenize
 from pathlib import Path
 
+from .. import comparisons
 from ..grading import assign
 
-SYMBOLS = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}
-TESTS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq,
-         "!=": operator.ne}
 HOOK = "__course_claim__"  # the name the rewritten asserts call in the kernel's namespace
 PER_SITE = 10  # an assert inside a loop is recorded at most this many times
-
-
-def number(value) -> float | None:
-    """A plain float for ints, floats, numpy scalars and one-element tensors or arrays; None for anything else."""
-    if isinstance(value, bool | str | bytes) or value is None:
-        return None
-    item = getattr(value, "item", None)  # numpy and torch: .item() fails on more than one element
-    try:
-        result = float(item() if callable(item) else value)
-    except (TypeError, ValueError, RuntimeError):
-        return None
-    return result if math.isfinite(result) else None
 
 
 class Recorder:
@@ -49,18 +33,12 @@ class Recorder:
         self.seen: dict[tuple[int, int], int] = {}
 
     def __call__(self, cell: int, line: int, source: str, operands: list, ops: list[str]) -> bool:
-        values = [operands[0]()]
-        held = True
-        for op, operand in zip(ops, operands[1:]):
-            values.append(operand())
-            if not TESTS[op](values[-2], values[-1]):
-                held = False
-                break
+        held, values = comparisons.evaluate(operands, ops)
         key = (cell, line)
         self.seen[key] = self.seen.get(key, 0) + 1
         if self.seen[key] <= PER_SITE:
             record = {"cell": cell, "line": line, "source": source, "held": bool(held),
-                      "values": [number(v) for v in values]}
+                      "values": [comparisons.number(v) for v in values]}
             with self.path.open("a") as out:
                 out.write(json.dumps(record) + "\n")
         return held
@@ -74,17 +52,13 @@ class _Rewrite(ast.NodeTransformer):
 
     def visit_Assert(self, node: ast.Assert):
         test = node.test
-        if not isinstance(test, ast.Compare) or not all(type(op) in SYMBOLS for op in test.ops):
+        parts = comparisons.operands(test)
+        if parts is None:
             return node
-        if any(isinstance(n, ast.NamedExpr | ast.Await | ast.Yield | ast.YieldFrom) for n in ast.walk(test)):
-            return node
-        operands = [ast.Lambda(args=ast.arguments(posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[],
-                                                  defaults=[]), body=expr)
-                    for expr in [test.left, *test.comparators]]
         call = ast.Call(func=ast.Name(HOOK, ast.Load()),
                         args=[ast.Constant(self.cell), ast.Constant(node.lineno), ast.Constant(ast.unparse(test)),
-                              ast.List(operands, ast.Load()),
-                              ast.List([ast.Constant(SYMBOLS[type(op)]) for op in test.ops], ast.Load())],
+                              ast.List([comparisons.deferred(part) for part in parts], ast.Load()),
+                              comparisons.symbols(test)],
                         keywords=[])
         return ast.copy_location(ast.Assert(test=call, msg=node.msg), node)
 
@@ -116,11 +90,6 @@ def watch(path: str | Path) -> None:
     Path(path).unlink(missing_ok=True)
     shell.user_ns[HOOK] = Recorder(Path(path))
     shell.ast_transformers.append(_Transformer(shell))
-
-
-def _constant(expr: ast.expr) -> bool:
-    """A literal bar such as 0.5, -1e-3 or 2 * 0.9 (no name in it)."""
-    return not any(isinstance(node, ast.Name | ast.Attribute | ast.Call | ast.Subscript) for node in ast.walk(expr))
 
 
 def _line_comment(text: str) -> str:
@@ -166,7 +135,7 @@ def claims(notebook, path: Path) -> list[dict]:
         test = ast.parse(record["source"], mode="eval").body
         operands = [test.left, *test.comparators]
         measured = {ast.unparse(expr): value for expr, value in zip(operands, record["values"])
-                    if not _constant(expr) and value is not None}
+                    if not comparisons.is_bar(expr) and value is not None}
         if not measured:
             continue
         row = rows.setdefault((index, record["line"]), {

@@ -9,6 +9,7 @@ import re
 
 import nbformat
 
+from .. import comparisons
 from ..runtime import REPOSITORY
 from ..widgets import PANEL_CLASS
 
@@ -157,13 +158,9 @@ claims
 """
 
 
-def format_value(value: float) -> str:
-    return f"{value:.4g}" if abs(value) < 1e5 else f"{value:,.0f}"
-
-
 def measured_text(measured: dict[str, list[float]]) -> str:
     """The values an assert saw: bare when one operand was measured, named when several were."""
-    values = {name: ", ".join(format_value(v) for v in vs) for name, vs in measured.items()}
+    values = {name: ", ".join(comparisons.format_value(v) for v in vs) for name, vs in measured.items()}
     if len(values) == 1:
         return next(iter(values.values()))
     return "; ".join(f"`{name}` = {text}" for name, text in values.items())
