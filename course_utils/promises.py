@@ -8,8 +8,8 @@ dataset, a pretrained run takes the shipped settings), compares the parameters a
 defaults for the current profile (PARAMETERS, read from the masters' parameters cells by
 `python -m course_utils.promises`; run it after changing a default). The seed, `pretrained` and what only
 changes a display are left out. Where a parameter differs, every later cell's asserts are rewritten so that a
-failed one prints what did not hold and the notebook goes on: `assert test, message` becomes
-`if not test: not_held(source, message)` (so an `except AssertionError` around one no longer sees it).
+failed one prints what did not hold, with the values a comparison measured, and the notebook goes on
+(SoftenAsserts; an `except AssertionError` around one no longer sees it).
 COURSE_CLAIMS=strict keeps every assert an assert whatever the settings (the benchmarks and the site build set
 it: their records name the cells that stopped); COURSE_CLAIMS=warn softens them whatever the settings (an
 exploration that edits the code, not a parameter). Outside IPython (a notebook exported to a script) nothing
@@ -24,7 +24,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import runtime
+from . import comparisons, runtime
 
 PARAMETERS = Path(__file__).with_name("parameters.json")  # notebook -> parameter -> {"quick": v, "full": v}
 UNCHECKED = ("seed", "pretrained", "per_class", "grid_columns")  # the last two change only how much a figure shows
@@ -55,24 +55,97 @@ def changed(notebook: str, given: dict, profile: str, table: dict | None = None)
 
 
 class SoftenAsserts(ast.NodeTransformer):
-    """`assert test, message` -> `if not test: not_held(source, message)`: the message is still built only on a
-    failure, as Python does; the call imports this module itself, so a `%reset` namespace still reaches it."""
+    """`assert test, message` -> a check that prints what failed and goes on. The test is split at its `and`s
+    into conjuncts, each moved into lambdas: `assert 0.5 < accuracy and loss < bar, message` becomes
+    `claim(source, [([lambda: 0.5, lambda: accuracy], ["<"], [None, "accuracy"]), ([lambda: loss, lambda: bar],
+    ["<"], ["loss", "bar"])], lambda: message)`, which evaluates them as Python would (each operand once, left to
+    right, stopping at the first that fails) and prints the first failed comparison's measured operands (a bar
+    such as 0.5 is not repeated). A test with `:=` (which a lambda would bind in itself) becomes
+    `if not test: not_held(source, message)`. The message is still built only on a failure, as Python does; the
+    calls import this module themselves, so a `%reset` namespace still reaches them. Sources are the cell's own
+    text where `shell`'s history has it (`0.90`, not `0.9`)."""
 
-    def visit_Assert(self, node: ast.Assert) -> ast.If:
-        this = ast.Call(func=ast.Name("__import__", ast.Load()),  # __import__(__name__, None, None, ["not_held"])
-                        args=[ast.Constant(__name__), ast.Constant(None), ast.Constant(None),
-                              ast.List([ast.Constant("not_held")], ast.Load())], keywords=[])
-        report = ast.Call(func=ast.Attribute(this, "not_held", ast.Load()),
-                          args=[ast.Constant(ast.unparse(node.test)), node.msg or ast.Constant(None)], keywords=[])
-        softened = ast.If(test=ast.UnaryOp(ast.Not(), node.test), body=[ast.Expr(report)], orelse=[])
+    def __init__(self, shell=None):
+        self.shell = shell
+        self.cell = ""
+
+    def visit_Module(self, node: ast.Module) -> ast.Module:
+        self.cell = _running_cell(self.shell)
+        return self.generic_visit(node)
+
+    def visit_Assert(self, node: ast.Assert) -> ast.stmt:
+        source = ast.Constant(self.written(node.test))
+        if comparisons.movable(node.test) and (node.msg is None or comparisons.movable(node.msg)):
+            check = _here("claim", [source, ast.List([self.conjunct(part) for part in _conjuncts(node.test)],
+                                                     ast.Load()),
+                                    comparisons.deferred(node.msg) if node.msg else ast.Constant(None)])
+            softened = ast.Expr(check)
+        else:
+            report = _here("not_held", [source, node.msg or ast.Constant(None)])
+            softened = ast.If(test=ast.UnaryOp(ast.Not(), node.test), body=[ast.Expr(report)], orelse=[])
         return ast.fix_missing_locations(ast.copy_location(softened, node))
 
+    def conjunct(self, test: ast.expr) -> ast.Tuple:
+        """(operands as lambdas, operators, operand names or None for a bar) of a comparison; (the test as one
+        lambda, no operator, no name) of any other test."""
+        parts = comparisons.operands(test)
+        if parts is None:
+            return ast.Tuple([ast.List([comparisons.deferred(test)], ast.Load()), ast.List([], ast.Load()),
+                              ast.List([ast.Constant(None)], ast.Load())], ast.Load())
+        names = [ast.Constant(None if comparisons.is_bar(part) else self.written(part)) for part in parts]
+        return ast.Tuple([ast.List([comparisons.deferred(part) for part in parts], ast.Load()),
+                          comparisons.symbols(test), ast.List(names, ast.Load())], ast.Load())
 
-def not_held(source: str, message=None) -> None:
+    def written(self, test: ast.expr) -> str:
+        """An expression as the cell writes it, on one line; as Python prints it where the cell's text is not
+        known."""
+        try:  # the last history entry is another cell where this one is not stored (run_cell's default)
+            segment = ast.get_source_segment(self.cell, test)
+            same = segment is not None and ast.dump(ast.parse(segment, mode="eval").body) == ast.dump(test)
+        except (IndexError, SyntaxError):  # (an error here would make IPython drop the transformer)
+            same = False
+        return " ".join(segment.split()) if same else ast.unparse(test)
+
+
+def _here(function: str, args: list[ast.expr]) -> ast.Call:
+    """`__import__("course_utils.promises", None, None, [function]).function(*args)`"""
+    this = ast.Call(func=ast.Name("__import__", ast.Load()),
+                    args=[ast.Constant(__name__), ast.Constant(None), ast.Constant(None),
+                          ast.List([ast.Constant(function)], ast.Load())], keywords=[])
+    return ast.Call(func=ast.Attribute(this, function, ast.Load()), args=args, keywords=[])
+
+
+def _running_cell(shell) -> str:
+    """The Python text of the cell being transformed: it enters the history first, as its last entry."""
+    history = getattr(getattr(shell, "history_manager", None), "input_hist_parsed", None)
+    return history[-1] if history else ""
+
+
+def _conjuncts(test: ast.expr) -> list[ast.expr]:
+    """`a and (b and c)` -> [a, b, c]; any other test -> [test]."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return [part for value in test.values for part in _conjuncts(value)]
+    return [test]
+
+
+def claim(source: str, conjuncts: list[tuple], message=None) -> None:
+    """A softened assert: its conjuncts evaluated as Python would; on a failure, one line with the values the
+    failed comparison measured."""
+    for operands, ops, names in conjuncts:
+        held, values = comparisons.evaluate(operands, ops) if ops else (bool(operands[0]()), [])
+        if not held:
+            shown = [f"{name} = {comparisons.format_value(number)}" for name, value in zip(names, values)
+                     if name is not None and (number := comparisons.number(value, finite=False)) is not None]
+            not_held(source, message() if message else None, shown)
+            return
+
+
+def not_held(source: str, message=None, values: list[str] = ()) -> None:
     """What a softened assert does when it fails: one line on stderr (red in Jupyter), and the cell goes on."""
     shown = source if len(source) <= SHOWN else source[:SHOWN - 3] + "..."
+    measured = f" ({'; '.join(values)})" if values else ""
     said = f": {message}" if message is not None and str(message) else ""
-    print(f"{NOT_HELD}{shown}{said}", file=sys.stderr)
+    print(f"{NOT_HELD}{shown}{measured}{said}", file=sys.stderr)
 
 
 def enforce(notebook: str, namespace: dict, shell=None, table: dict | None = None) -> dict:
@@ -88,7 +161,7 @@ def enforce(notebook: str, namespace: dict, shell=None, table: dict | None = Non
                                      if type(t).__name__ != SoftenAsserts.__name__]
     soften = shell is not None and (mode == "warn" or (differ and mode != "strict"))
     if soften:
-        shell.ast_transformers.append(SoftenAsserts())
+        shell.ast_transformers.append(SoftenAsserts(shell))
     goes_on = "where one of the text's claims does not hold in this run, a line says so and the notebook goes on"
     if differ:
         listed = ", ".join(f"{name} {mine!r} (the text's: {'chosen by the notebook' if text is None else repr(text)})"

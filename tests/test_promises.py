@@ -39,8 +39,8 @@ def shell(monkeypatch):
     InteractiveShell.clear_instance()  # no kernel-like global left for the tests after these
 
 
-def run(ip, source):
-    result = ip.run_cell(source)
+def run(ip, source, store_history=True):  # a kernel stores every cell in its history
+    result = ip.run_cell(source, store_history=store_history)
     return result.error_in_exec
 
 
@@ -58,11 +58,37 @@ def test_at_other_settings_it_says_what_failed_and_goes_on(shell, capsys):
     assert "your settings: epochs 3 (the text's: 30)" in said
     assert run(shell, CLAIM) is None
     assert shell.user_ns["after"] == "the cell went on"
-    assert "not so at your settings: measured >= 0.9: 0.89 is short of the bar" in capsys.readouterr().err
+    # the test as the cell writes it, the value it measured, then the assert's message
+    assert capsys.readouterr().err == ("not so at your settings: measured >= 0.90 (measured = 0.89): "
+                                       "0.89 is short of the bar\n")
     assert run(shell, "def check(x):\n    assert x > 1\n    return 'checked'\nresult = check(0)") is None
     assert shell.user_ns["result"] == "checked"  # asserts inside functions too
     assert run(shell, "assert True, 1 / 0") is None  # the message is built only on a failure, as Python does
-    assert capsys.readouterr().err == "not so at your settings: x > 1\n"
+    assert run(shell, "assert 1 > 2, 1 / 0") is not None  # (and then it is)
+    assert capsys.readouterr().err == "not so at your settings: x > 1 (x = 0)\n"
+
+
+def test_a_softened_comparison_evaluates_each_operand_once_and_shows_what_it_measured(shell, capsys):
+    promises.enforce("lesson", {"epochs": 3, "lr": 2e-3}, shell, TABLE)
+    cell = ("calls = []\ndef seen(v):\n    calls.append(v)\n    return v\n"
+            "assert seen(0.5) < 0.25 < seen(1.0)\nassert 0.1 < seen(float('nan'))\nassert seen(3) < 2 < seen(4)\n"
+            "assert all([seen(-1) > 0])\n"
+            "assert seen(5) > 1 and (seen(0.25) >= 0.5 and seen(6) > 0)\n"
+            "d = {'a': None}\nassert d['a'] is not None and d['a'] > 1, 'no reading'\n"
+            'e = {"b": 0}\nassert e["b"]  >=  1')
+    assert run(shell, cell) is None
+    # each operand ran once; seen(1.0), seen(4) and seen(6) never ran, as in Python
+    assert str(shell.user_ns["calls"]) == "[0.5, nan, 3, -1, 5, 0.25]"
+    assert capsys.readouterr().err.splitlines() == [
+        "not so at your settings: seen(0.5) < 0.25 < seen(1.0) (seen(0.5) = 0.5)",  # a chain stops where it fails
+        "not so at your settings: 0.1 < seen(float('nan')) (seen(float('nan')) = nan)",  # a diverged figure shows
+        "not so at your settings: seen(3) < 2 < seen(4) (seen(3) = 3)",
+        "not so at your settings: all([seen(-1) > 0])",  # any other test: its source
+        "not so at your settings: seen(5) > 1 and (seen(0.25) >= 0.5 and seen(6) > 0) (seen(0.25) = 0.25)",
+        "not so at your settings: d['a'] is not None and d['a'] > 1: no reading",
+        'not so at your settings: e["b"] >= 1 (e["b"] = 0)']  # as the cell writes them, on one line
+    assert run(shell, "value = 0.5\nassert value >= 0.90", store_history=False) is None  # not in the history
+    assert capsys.readouterr().err == "not so at your settings: value >= 0.9 (value = 0.5)\n"  # as Python prints it
 
 
 def test_strict_claims_or_the_defaults_again_keep_every_assert(shell, monkeypatch):
@@ -90,7 +116,7 @@ def test_a_reset_namespace_or_a_reloaded_module_keeps_the_decision(shell, capsys
     promises.enforce("lesson", {"epochs": 3, "lr": 2e-3}, shell, TABLE)
     assert run(shell, "%reset -f") is None
     assert run(shell, CLAIM) is None  # the rewritten assert reaches the module itself, not a name in the namespace
-    assert "0.89 is short of the bar" in capsys.readouterr().err
+    assert "(measured = 0.89): 0.89 is short of the bar" in capsys.readouterr().err
     stale = type("SoftenAsserts", (ast.NodeTransformer,), {})()  # a reloaded module's class: same name, new class
     shell.ast_transformers[:] = [stale]
     promises.enforce("lesson", {"epochs": 30, "lr": 2e-3}, shell, TABLE)
