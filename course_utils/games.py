@@ -10,7 +10,7 @@ method is a fixed matrix M applied once per step, and the spectral radius rho(M)
 distance to the equilibrium (0, 0) shrinks when rho < 1 and grows when rho > 1.
 
 The Dirac GAN (Mescheder, Geiger and Nowozin, 2018) is the smallest real GAN: the data is a single point at
-0, the generator is a single point theta, the discriminator is linear, D(x) = psi * x. Near its equilibrium
+0, the generator is a single point theta, the discriminator's logit is linear, psi * x. Near its equilibrium
 it behaves like the xy game, which is why GAN training oscillates.
 
 Everything here is plain NumPy and pure: a state in, a state out, so a test can check each rule by hand.
