@@ -19,7 +19,7 @@ TESTS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.g
 
 def operands(test: ast.expr) -> list[ast.expr] | None:
     """The operands of `test` when it is a comparison (<, <=, >, >=, ==, !=, chains included) whose operands can
-    move into lambdas (no `:=`, `await` or `yield` in it); None for any other test."""
+    move into lambdas (`movable`); None for any other test."""
     if not isinstance(test, ast.Compare) or not all(type(op) in SYMBOLS for op in test.ops):
         return None
     if not movable(test):
@@ -28,8 +28,48 @@ def operands(test: ast.expr) -> list[ast.expr] | None:
 
 
 def movable(expr: ast.expr) -> bool:
-    """Whether `expr` means the same inside a lambda (no `:=`, `await` or `yield` in it)."""
-    return not any(isinstance(n, ast.NamedExpr | ast.Await | ast.Yield | ast.YieldFrom) for n in ast.walk(expr))
+    """Whether `expr` means the same inside a lambda: no `:=` (it would bind in the lambda), `await`, `yield` or
+    async comprehension (a lambda cannot hold them), and no bare `super()` or `__class__` (a lambda has no class
+    cell to find them through). A class body's own names are another matter: see `ScopeAware`."""
+    for node in ast.walk(expr):
+        if isinstance(node, ast.NamedExpr | ast.Await | ast.Yield | ast.YieldFrom):
+            return False
+        if isinstance(node, ast.comprehension) and node.is_async:
+            return False
+        if isinstance(node, ast.Name) and node.id == "__class__":
+            return False
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "super"
+                and not node.args):
+            return False
+    return True
+
+
+class ScopeAware(ast.NodeTransformer):
+    """A transformer that knows whether the statement it visits sits directly in a class body, where a lambda
+    would not see the class's own names (`class C: lr = 0.1; assert lr < 1` would read a global `lr`)."""
+
+    def __init__(self):
+        self._in_class = [False]
+
+    @property
+    def in_class_body(self) -> bool:
+        return self._in_class[-1]
+
+    def _inside(self, node: ast.AST, in_class: bool) -> ast.AST:
+        self._in_class.append(in_class)
+        try:
+            return self.generic_visit(node)
+        finally:
+            self._in_class.pop()
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> ast.AST:
+        return self._inside(node, True)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
+        return self._inside(node, False)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+    visit_Lambda = visit_FunctionDef
 
 
 def deferred(expr: ast.expr) -> ast.Lambda:
@@ -66,7 +106,7 @@ def number(value, finite: bool = True) -> float | None:
     item = getattr(value, "item", None)  # numpy and torch: .item() fails on more than one element
     try:
         result = float(item() if callable(item) else value)
-    except (TypeError, ValueError, RuntimeError):
+    except (TypeError, ValueError, RuntimeError, OverflowError):  # 10**400 does not fit a float
         return None
     return result if math.isfinite(result) or not finite else None
 

@@ -54,7 +54,7 @@ def changed(notebook: str, given: dict, profile: str, table: dict | None = None)
             if name not in UNCHECKED and given.get(name) != value[profile]}
 
 
-class SoftenAsserts(ast.NodeTransformer):
+class SoftenAsserts(comparisons.ScopeAware):
     """`assert test, message` -> a check that prints what failed and goes on. The test is split at its `and`s
     into conjuncts, each moved into lambdas: `assert 0.5 < accuracy and loss < bar, message` becomes
     `claim(source, [([lambda: 0.5, lambda: accuracy], ["<"], [None, "accuracy"]), ([lambda: loss, lambda: bar],
@@ -66,16 +66,18 @@ class SoftenAsserts(ast.NodeTransformer):
     text where `shell`'s history has it (`0.90`, not `0.9`)."""
 
     def __init__(self, shell=None):
+        super().__init__()
         self.shell = shell
         self.cell = ""
 
     def visit_Module(self, node: ast.Module) -> ast.Module:
-        self.cell = _running_cell(self.shell)
+        self.cell = _running_cell(self.shell, node)
         return self.generic_visit(node)
 
     def visit_Assert(self, node: ast.Assert) -> ast.stmt:
         source = ast.Constant(self.written(node.test))
-        if comparisons.movable(node.test) and (node.msg is None or comparisons.movable(node.msg)):
+        movable = comparisons.movable(node.test) and (node.msg is None or comparisons.movable(node.msg))
+        if movable and not self.in_class_body:
             check = _here("claim", [source, ast.List([self.conjunct(part) for part in _conjuncts(node.test)],
                                                      ast.Load()),
                                     comparisons.deferred(node.msg) if node.msg else ast.Constant(None)])
@@ -99,12 +101,14 @@ class SoftenAsserts(ast.NodeTransformer):
     def written(self, test: ast.expr) -> str:
         """An expression as the cell writes it, on one line; as Python prints it where the cell's text is not
         known."""
-        try:  # the last history entry is another cell where this one is not stored (run_cell's default)
+        try:  # (an error here would make IPython drop the transformer)
             segment = ast.get_source_segment(self.cell, test)
             same = segment is not None and ast.dump(ast.parse(segment, mode="eval").body) == ast.dump(test)
-        except (IndexError, SyntaxError):  # (an error here would make IPython drop the transformer)
+        except (IndexError, SyntaxError, ValueError):
             same = False
-        return " ".join(segment.split()) if same else ast.unparse(test)
+        if not same or "#" in segment:  # a comment inside the test would run into the code on one line
+            return ast.unparse(test)
+        return " ".join(segment.split())
 
 
 def _here(function: str, args: list[ast.expr]) -> ast.Call:
@@ -115,10 +119,15 @@ def _here(function: str, args: list[ast.expr]) -> ast.Call:
     return ast.Call(func=ast.Attribute(this, function, ast.Load()), args=args, keywords=[])
 
 
-def _running_cell(shell) -> str:
-    """The Python text of the cell being transformed: it enters the history first, as its last entry."""
+def _running_cell(shell, tree: ast.Module) -> str:
+    """The Python text of the cell being transformed, `tree`: a stored cell enters the history first, as its
+    last entry; "" where that entry is another cell (one not stored, or a cell magic's inner code)."""
     history = getattr(getattr(shell, "history_manager", None), "input_hist_parsed", None)
-    return history[-1] if history else ""
+    text = history[-1] if history else ""
+    try:
+        return text if ast.dump(ast.parse(text)) == ast.dump(tree) else ""
+    except (SyntaxError, ValueError):
+        return ""
 
 
 def _conjuncts(test: ast.expr) -> list[ast.expr]:

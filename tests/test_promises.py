@@ -9,6 +9,9 @@ from IPython.core.interactiveshell import InteractiveShell
 from course_utils import promises
 from course_utils.runtime import REPO_ROOT
 
+# IPython drops a transformer that raises, with a UserWarning: here that is a failure
+pytestmark = pytest.mark.filterwarnings("error::UserWarning")
+
 TABLE = {"lesson": {"seed": {"quick": 0, "full": 0}, "epochs": {"quick": 1, "full": 30},
                     "lr": {"quick": 2e-3, "full": 2e-3}, "pretrained": {"quick": False, "full": False}}}
 CLAIM = "measured = 0.89\nassert measured >= 0.90, f'{measured} is short of the bar'\nafter = 'the cell went on'"
@@ -89,6 +92,29 @@ def test_a_softened_comparison_evaluates_each_operand_once_and_shows_what_it_mea
         'not so at your settings: e["b"] >= 1 (e["b"] = 0)']  # as the cell writes them, on one line
     assert run(shell, "value = 0.5\nassert value >= 0.90", store_history=False) is None  # not in the history
     assert capsys.readouterr().err == "not so at your settings: value >= 0.9 (value = 0.5)\n"  # as Python prints it
+
+
+def test_odd_cells_keep_the_rewriter_and_a_plain_asserts_meaning(shell, capsys):
+    promises.enforce("lesson", {"epochs": 3, "lr": 2e-3}, shell, TABLE)
+    cells = [
+        "title = 'Génération'",
+        '%%time\nassert title == "Génératéééééééééééééééééééééééééééééééééééé"',  # a cell magic's inner code
+        "lr = 5\nclass C:\n    lr = 0.1\n    assert lr < 1, 'class lr'\n    assert lr > 1, 'the class body'",
+        "class A:\n    def f(self):\n        return 1\nclass B(A):\n    def f(self):\n        assert super().f() > 2\n"
+        "        return 'went on'\nfrom_super = B().f()",
+        "big = 10**400\nassert big < 10",  # too large for a float: shown without its value
+        "assert max(lr,  # the global one\n           2) > 6",
+    ]
+    for cell in cells:
+        assert run(shell, cell) is None, cell
+    assert any(type(t).__name__ == "SoftenAsserts" for t in shell.ast_transformers)  # never dropped
+    assert shell.user_ns["from_super"] == "went on"
+    assert capsys.readouterr().err.splitlines() == [
+        "not so at your settings: title == 'Génératéééééééééééééééééééééééééééééééééééé'",  # a string: no value
+        "not so at your settings: lr > 1: the class body",  # the class's lr, as a plain assert reads it
+        "not so at your settings: super().f() > 2",
+        "not so at your settings: big < 10",
+        "not so at your settings: max(lr, 2) > 6 (max(lr, 2) = 5)"]  # a comment inside: Python's own text
 
 
 def test_strict_claims_or_the_defaults_again_keep_every_assert(shell, monkeypatch):

@@ -77,6 +77,14 @@ def test_an_assert_whose_operand_binds_a_name_is_left_as_it_is(tmp_path):
     assert namespace["m"] == 3 and not (tmp_path / "claims.jsonl").exists()
 
 
+def test_an_assert_in_a_class_body_is_left_as_it_is(tmp_path):
+    # a lambda there would read the global lr (5), not the class's (0.1), and fail a claim that holds
+    namespace = run_rewritten("lr = 5\nclass C:\n    lr = 0.1\n    assert lr < 1\n    def f(self):\n"
+                              "        assert lr > 1\nC().f()\n", tmp_path / "claims.jsonl")
+    assert namespace["C"].lr == 0.1
+    assert [r["source"] for r in records(tmp_path / "claims.jsonl")] == ["lr > 1"]  # a method's assert still is
+
+
 def test_an_assert_in_a_loop_is_recorded_at_most_per_site_times(tmp_path):
     run_rewritten("for i in range(25):\n    assert i >= 0\n", tmp_path / "claims.jsonl")
     assert len(records(tmp_path / "claims.jsonl")) == claims.PER_SITE

@@ -4,10 +4,10 @@
 that rewrites every `assert <comparison>` of the cells that follow into a call of a `Recorder`, which
 evaluates the operands as Python would (left to right, stopping where a chained comparison fails), appends
 the numbers it saw to `path` (JSON lines) and returns the comparison's truth, so each assert passes or fails
-exactly as before. (An operand with `:=` or `await` in it cannot move into a lambda: that assert stays as it
-is, unrecorded.) `claims(notebook, path)` then reads them back beside the notebook's cells: its section, the
-assert's source and its comment. The checks of the graded questions (inside BEGIN QUESTION ... END QUESTION)
-check a student's answer, not a result of the run, and are left out.
+exactly as before. (An assert whose operands cannot move into a lambda, `comparisons.movable`, or that sits in
+a class body stays as it is, unrecorded.) `claims(notebook, path)` then reads them back beside the notebook's
+cells: its section, the assert's source and its comment. The checks of the graded questions (inside BEGIN
+QUESTION ... END QUESTION) check a student's answer, not a result of the run, and are left out.
 """
 
 from __future__ import annotations
@@ -44,16 +44,17 @@ class Recorder:
         return held
 
 
-class _Rewrite(ast.NodeTransformer):
+class _Rewrite(comparisons.ScopeAware):
     """assert a < b, msg  ->  assert __course_claim__(CELL, LINE, "a < b", [lambda: a, lambda: b], ["<"]), msg"""
 
     def __init__(self, cell: int):
+        super().__init__()
         self.cell = cell
 
     def visit_Assert(self, node: ast.Assert):
         test = node.test
         parts = comparisons.operands(test)
-        if parts is None:
+        if parts is None or self.in_class_body:  # a lambda in a class body would not see the class's names
             return node
         call = ast.Call(func=ast.Name(HOOK, ast.Load()),
                         args=[ast.Constant(self.cell), ast.Constant(node.lineno), ast.Constant(ast.unparse(test)),
