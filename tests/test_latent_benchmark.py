@@ -53,6 +53,11 @@ def test_the_record_holds_every_table(quick_run):
             assert list(shares) == list(faces.ATTRIBUTE_NAMES) and all(0 <= s <= 1 for s in shares.values()), shares
     # the shipped second classifier is sure of nearly every real face, whatever the quick run's G drew
     assert min(readers["real faces: sure"]["second classifier"].values()) > 0.9, readers
+    # how often the two readers give a face the same reading, per attribute, on G's test faces and on real ones
+    same = record["face_readers_same_reading"]
+    assert list(same) == ["generated", "real"], same
+    for shares in same.values():
+        assert list(shares) == list(faces.ATTRIBUTE_NAMES) and all(0 <= s <= 1 for s in shares.values()), shares
     second = record["arithmetic_second_classifier_smiling"]
     if second is not None:
         assert second["test faces without it"] > 0 and second["|v|"] > 0, second
